@@ -1,0 +1,282 @@
+//! The canonical request: method, path, query, headers, signed headers, payload hash.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use crate::encode::{AWS_PATH, AWS_QUERY, decode_query_component, encode_into, is_unreserved};
+use crate::error::{Error, ErrorKind, Result};
+use crate::request::{Request, is_tchar};
+use crate::settings::{HeaderSelection, Rules};
+
+/// What the signer adds to the request's own parts before canonicalizing.
+pub(crate) struct Additions<'x> {
+    /// Lower-case names of request headers the signer replaces.
+    pub replaced: &'x [&'static str],
+    /// Headers the signer adds (lower-case name, value).
+    pub headers: &'x [(&'static str, &'x str)],
+    /// Query parameters the signer adds (unreserved name, raw value).
+    pub query: &'x [(&'static str, &'x str)],
+}
+
+/// A canonical request, and where its signed-headers line is.
+pub(crate) struct Canonical {
+    pub text: String,
+    pub signed_headers: Range<usize>,
+}
+
+/// Builds the canonical request.
+pub(crate) fn canonical_request(
+    req: &Request<'_>,
+    rules: Rules,
+    normalize: bool,
+    selection: &HeaderSelection,
+    add: &Additions<'_>,
+    payload_hash: &str,
+) -> Result<Canonical> {
+    let mut text = String::with_capacity(256 + req.path.len() * 2);
+    text.push_str(req.method);
+    text.push('\n');
+    push_path(&mut text, &req.path, rules, normalize);
+    text.push('\n');
+    push_query(&mut text, req.query.as_deref().unwrap_or(""), add.query);
+    text.push('\n');
+    let headers = collect_headers(req, selection, add)?;
+    for (i, (name, value)) in headers.iter().enumerate() {
+        if i > 0 && headers[i - 1].0 == *name {
+            text.push(',');
+        } else {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str(name);
+            text.push(':');
+        }
+        text.push_str(value);
+    }
+    text.push_str("\n\n");
+    let start = text.len();
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 && headers[i - 1].0 == *name {
+            continue;
+        }
+        if i > 0 {
+            text.push(';');
+        }
+        text.push_str(name);
+    }
+    let signed_headers = start..text.len();
+    text.push('\n');
+    text.push_str(payload_hash);
+    Ok(Canonical {
+        text,
+        signed_headers,
+    })
+}
+
+fn push_path(out: &mut String, path: &str, rules: Rules, normalize: bool) {
+    if rules == Rules::S3 {
+        out.push_str(if path.is_empty() { "/" } else { path });
+        return;
+    }
+    let path = if normalize {
+        remove_dot_segments(path)
+    } else {
+        Cow::Borrowed(path)
+    };
+    if path.bytes().all(|b| is_unreserved(b) || b == b'/') {
+        out.push_str(&path);
+    } else {
+        encode_into(out, path.as_bytes(), AWS_PATH);
+    }
+}
+
+/// RFC 3986 dot-segment removal plus collapsing of empty segments, as AWS services do.
+pub(crate) fn remove_dot_segments(path: &str) -> Cow<'_, str> {
+    let clean = path.starts_with('/')
+        && !path.contains("//")
+        && !path.split('/').any(|s| s == "." || s == "..");
+    if clean {
+        return Cow::Borrowed(path);
+    }
+    let mut segments: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    out.push('/');
+    out.push_str(&segments.join("/"));
+    // RFC 3986: a path that ends in "/", "." or ".." keeps its trailing slash.
+    let last = path.rsplit('/').next().unwrap_or("");
+    let trailing = matches!(last, "" | "." | "..");
+    if trailing && !segments.is_empty() {
+        out.push('/');
+    }
+    Cow::Owned(out)
+}
+
+/// Appends the canonical query: each name and value decoded and re-encoded the AWS
+/// way, sorted by name then value.
+fn push_query(out: &mut String, raw: &str, added: &[(&str, &str)]) {
+    let mut buf = String::with_capacity(raw.len() + 256);
+    let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    let push = |buf: &mut String, bytes: &[u8]| {
+        let start = buf.len();
+        if bytes.iter().all(|&b| is_unreserved(b)) {
+            // Unreserved bytes are ASCII.
+            buf.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+        } else {
+            encode_into(buf, bytes, AWS_QUERY);
+        }
+        start..buf.len()
+    };
+    for part in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        let k = push(&mut buf, &decode_query_component(k));
+        let v = push(&mut buf, &decode_query_component(v));
+        pairs.push((k, v));
+    }
+    for (k, v) in added {
+        let k = push(&mut buf, k.as_bytes());
+        let v = push(&mut buf, v.as_bytes());
+        pairs.push((k, v));
+    }
+    pairs.sort_unstable_by(|a, b| {
+        buf[a.0.clone()]
+            .cmp(&buf[b.0.clone()])
+            .then_with(|| buf[a.1.clone()].cmp(&buf[b.1.clone()]))
+    });
+    for (i, (k, v)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(&buf[k]);
+        out.push('=');
+        out.push_str(&buf[v]);
+    }
+}
+
+/// Names of the query parameters a request has (decoded), for conflict checks.
+pub(crate) fn query_has_param(raw: &str, name: &str) -> bool {
+    raw.split('&').any(|part| {
+        let k = part.split_once('=').map_or(part, |(k, _)| k);
+        &*decode_query_component(k) == name.as_bytes()
+    })
+}
+
+type Header<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// The signed headers, lower-cased, trimmed and sorted by name (repeats kept in order).
+fn collect_headers<'a>(
+    req: &'a Request<'_>,
+    selection: &HeaderSelection,
+    add: &'a Additions<'_>,
+) -> Result<Vec<Header<'a>>> {
+    let mut out: Vec<Header<'a>> = Vec::with_capacity(req.headers.len() + add.headers.len() + 1);
+    let mut has_host = false;
+    for &(name, value) in req.headers.iter() {
+        if name.is_empty() || !name.bytes().all(is_tchar) {
+            return Err(ErrorKind::InvalidHeaderName {
+                name: name.to_owned(),
+            }
+            .into());
+        }
+        check_value(name, value)?;
+        let lower = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        let is_host = lower == "host";
+        if add.replaced.contains(&&*lower) || !(is_host || selection.signs(&lower)) {
+            continue;
+        }
+        has_host |= is_host;
+        out.push((lower, trim_all(value)));
+    }
+    if !has_host {
+        let Some(host) = req.url_host.as_deref() else {
+            return Err(ErrorKind::MissingHost.into());
+        };
+        out.push((Cow::Borrowed("host"), Cow::Borrowed(host)));
+    }
+    for &(name, value) in add.headers {
+        out.push((Cow::Borrowed(name), Cow::Borrowed(value)));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+fn check_value(name: &str, value: &str) -> Result<()> {
+    for b in value.bytes() {
+        match b {
+            b'\r' | b'\n' => return Err(Error::header_value(name, "it holds a line break")),
+            0 => return Err(Error::header_value(name, "it holds a NUL byte")),
+            b'\t' => {}
+            0..0x20 | 0x7f => {
+                return Err(Error::header_value(name, "it holds a control character"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Trims spaces and tabs at both ends and folds each inner run into one space.
+pub(crate) fn trim_all(value: &str) -> Cow<'_, str> {
+    let t = value.trim_matches([' ', '\t']);
+    if !t.contains("  ") && !t.contains('\t') {
+        return Cow::Borrowed(t);
+    }
+    let mut out = String::with_capacity(t.len());
+    for (i, word) in t.split([' ', '\t']).filter(|w| !w.is_empty()).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_segments() {
+        for (input, want) in [
+            ("/", "/"),
+            ("/a/b", "/a/b"),
+            ("/a/./b/../c/", "/a/c/"),
+            ("//a//b//", "/a/b/"),
+            ("/a/..", "/"),
+            ("/a/b/..", "/a/"),
+            ("/a/b/.", "/a/b/"),
+            ("/../..", "/"),
+            ("/example1/example2/../..", "/"),
+            ("/./", "/"),
+            ("/a/%2E%2E/b", "/a/%2E%2E/b"),
+        ] {
+            assert_eq!(remove_dot_segments(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn query_sorting_and_encoding() {
+        let mut s = String::new();
+        push_query(&mut s, "b=2&a=3&a=1&c&sp=a+b&pl=%2b&u=%C3%A9&&x=%zz", &[]);
+        assert_eq!(s, "a=1&a=3&b=2&c=&pl=%2B&sp=a%20b&u=%C3%A9&x=%25zz");
+    }
+
+    #[test]
+    fn trims_and_folds() {
+        assert_eq!(trim_all("  a   b\t\tc  "), "a b c");
+        assert_eq!(trim_all("x"), "x");
+        assert_eq!(trim_all(" \t "), "");
+    }
+}

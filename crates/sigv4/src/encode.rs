@@ -1,0 +1,105 @@
+//! Percent-encoding the AWS way, and hex.
+
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
+
+/// Everything but the RFC 3986 unreserved set (A-Z a-z 0-9 `-_.~`) is encoded.
+pub(crate) const AWS_QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// The same, but `/` stays: a path's segments are encoded, not its separators.
+pub(crate) const AWS_PATH: &AsciiSet = &AWS_QUERY.remove(b'/');
+
+/// Appends `bytes` percent-encoded with `set` (upper-case hex).
+pub(crate) fn encode_into(out: &mut String, bytes: &[u8], set: &'static AsciiSet) {
+    for chunk in percent_encode(bytes, set) {
+        out.push_str(chunk);
+    }
+}
+
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Decodes a query component as servers do: `+` is a space, `%XY` a byte, and a `%`
+/// not followed by two hex digits stands for itself.
+pub(crate) fn decode_query_component(s: &str) -> Cow<'_, [u8]> {
+    let b = s.as_bytes();
+    if !b.iter().any(|&c| c == b'%' || c == b'+') {
+        return Cow::Borrowed(b);
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                b.get(i + 1).copied().and_then(hex_val),
+                b.get(i + 2).copied().and_then(hex_val),
+            ) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+pub(crate) fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Lower-case hex of 32 bytes.
+pub(crate) fn hex_lower(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = HEX[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX[usize::from(b & 0xf)];
+    }
+    out
+}
+
+/// Appends lower-case hex of 32 bytes.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8; 32]) {
+    let hex = hex_lower(bytes);
+    // Only ASCII hex digits.
+    out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_plus_percent_and_stray_percent() {
+        assert_eq!(&*decode_query_component("a+b%20c%2Bd%zz%4"), b"a b c+d%zz%4");
+        assert_eq!(&*decode_query_component("%e1%88%B4"), "ሴ".as_bytes());
+        assert!(matches!(decode_query_component("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn encodes_all_but_unreserved() {
+        let mut s = String::new();
+        encode_into(&mut s, "a b/+~é".as_bytes(), AWS_QUERY);
+        assert_eq!(s, "a%20b%2F%2B~%C3%A9");
+        s.clear();
+        encode_into(&mut s, b"/a b/", AWS_PATH);
+        assert_eq!(s, "/a%20b/");
+    }
+}

@@ -1,0 +1,175 @@
+//! The one error type of the crate.
+
+use std::fmt;
+
+/// Why a request could not be signed.
+///
+/// The [`kind`](Error::kind) says what was wrong and carries what a person needs to fix
+/// it. Messages never contain a secret key, a derived key or a session token.
+///
+/// ```
+/// let err = sigv4::Request::new("GET", "ftp://example.com/").unwrap_err();
+/// assert!(matches!(err.kind(), sigv4::ErrorKind::InvalidUrl { .. }));
+/// assert!(err.to_string().contains("http:// or https://"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+/// What went wrong; see [`Error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The URL could not be parsed; `reason` says what is wrong in it.
+    InvalidUrl {
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
+    /// The method is empty or holds characters HTTP does not allow in a method.
+    InvalidMethod {
+        /// The method as given.
+        method: String,
+    },
+    /// A header name holds characters HTTP does not allow in a field name.
+    InvalidHeaderName {
+        /// The name as given.
+        name: String,
+    },
+    /// A header value holds a character HTTP forbids (CR, LF, NUL or another control).
+    /// The value itself is not repeated: it may be a credential.
+    InvalidHeaderValue {
+        /// The header's name.
+        name: String,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
+    /// The request has no host: neither in the URL nor in a `Host` header.
+    MissingHost,
+    /// A region, service or access key ID that cannot go into a credential scope.
+    InvalidScope {
+        /// Which part: `"region"`, `"service"` or `"access key ID"`.
+        part: &'static str,
+        /// The value as given.
+        value: String,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
+    /// The secret access key is empty.
+    EmptySecretKey,
+    /// A presigned URL's expiry is outside 1 second to 7 days, or not whole seconds.
+    ExpiryOutOfRange {
+        /// The requested expiry, in seconds (rounded down).
+        seconds: u64,
+    },
+    /// A signing time that cannot be used (unparsable, or outside years 1970 to 9999).
+    InvalidTime {
+        /// The input, where there was a text one.
+        input: String,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
+    /// A precomputed payload hash that is not 64 hexadecimal digits.
+    InvalidPayloadHash {
+        /// The hash as given.
+        hash: String,
+    },
+    /// A URL to presign already carries a presigning parameter.
+    QueryConflict {
+        /// The parameter, such as `X-Amz-Signature`.
+        name: String,
+    },
+}
+
+impl Error {
+    /// What went wrong.
+    ///
+    /// ```
+    /// let err = sigv4::Request::new("", "https://example.com/").unwrap_err();
+    /// assert!(matches!(err.kind(), sigv4::ErrorKind::InvalidMethod { .. }));
+    /// ```
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    pub(crate) fn url(reason: &'static str) -> Self {
+        ErrorKind::InvalidUrl { reason }.into()
+    }
+
+    pub(crate) fn header_value(name: &str, reason: &'static str) -> Self {
+        ErrorKind::InvalidHeaderValue {
+            name: name.to_owned(),
+            reason,
+        }
+        .into()
+    }
+
+    pub(crate) fn time(input: &str, reason: &'static str) -> Self {
+        ErrorKind::InvalidTime {
+            input: input.to_owned(),
+            reason,
+        }
+        .into()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error { kind }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::InvalidUrl { reason } => write!(f, "invalid URL: {reason}"),
+            ErrorKind::InvalidMethod { method } if method.is_empty() => {
+                write!(f, "invalid method: the method is empty")
+            }
+            ErrorKind::InvalidMethod { method } => write!(
+                f,
+                "invalid method {method:?}: a method is letters, digits and !#$%&'*+-.^_`|~"
+            ),
+            ErrorKind::InvalidHeaderName { name } => write!(
+                f,
+                "invalid header name {name:?}: a name is letters, digits and !#$%&'*+-.^_`|~"
+            ),
+            ErrorKind::InvalidHeaderValue { name, reason } => {
+                write!(f, "invalid value for header {name:?}: {reason}")
+            }
+            ErrorKind::MissingHost => write!(
+                f,
+                "the request has no host: give an absolute URL or a Host header"
+            ),
+            ErrorKind::InvalidScope {
+                part,
+                value,
+                reason,
+            } => write!(f, "invalid {part} {value:?}: {reason}"),
+            ErrorKind::EmptySecretKey => write!(f, "the secret access key is empty"),
+            ErrorKind::ExpiryOutOfRange { seconds } => write!(
+                f,
+                "expiry of {seconds} s is out of range: a presigned URL lasts 1 to 604800 whole seconds (7 days)"
+            ),
+            ErrorKind::InvalidTime { input, reason } if input.is_empty() => {
+                write!(f, "invalid signing time: {reason}")
+            }
+            ErrorKind::InvalidTime { input, reason } => {
+                write!(f, "invalid signing time {input:?}: {reason}")
+            }
+            ErrorKind::InvalidPayloadHash { hash } => write!(
+                f,
+                "invalid payload hash {hash:?}: expected 64 hexadecimal digits (SHA-256)"
+            ),
+            ErrorKind::QueryConflict { name } => write!(
+                f,
+                "the URL already has a {name} parameter: presign the URL without its old signature"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate's `Result`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

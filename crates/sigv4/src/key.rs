@@ -1,0 +1,232 @@
+//! Signing-key derivation and a small cache of derived keys.
+
+use std::fmt;
+use std::sync::Mutex;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::encode::hex_lower;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// HMAC-SHA256 of `data` under `key`.
+pub(crate) fn hmac(key: &[u8], data: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut mac = keyed(key);
+    mac.update(data);
+    Zeroizing::new(mac.finalize().into_bytes().into())
+}
+
+fn keyed(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length, so this never fails.
+    match HmacSha256::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
+    }
+}
+
+/// A derived SigV4 signing key for one (secret, date, region, service), ready to sign.
+///
+/// It keeps the HMAC state keyed with `kSigning`, so each signature costs one HMAC
+/// pass, not five. The key material is zeroized on drop and never shown by `Debug`.
+///
+/// ```
+/// let key = sigv4::SigningKey::derive(
+///     "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830", "us-east-1", "iam");
+/// // AWS's documented example of this derivation:
+/// let sig = key.sign(b"AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/iam/aws4_request\nf536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
+/// assert_eq!(sig, "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
+/// assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+/// ```
+#[derive(Clone)]
+pub struct SigningKey {
+    mac: HmacSha256,
+}
+
+impl SigningKey {
+    /// Derives kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
+    ///
+    /// `date` is the `YYYYMMDD` date stamp of the credential scope.
+    ///
+    /// ```
+    /// let a = sigv4::SigningKey::derive("secret", "20240101", "us-east-1", "s3");
+    /// let b = sigv4::SigningKey::derive("secret", "20240102", "us-east-1", "s3");
+    /// assert_ne!(a.sign(b"x"), b.sign(b"x"));
+    /// ```
+    pub fn derive(secret: &str, date: &str, region: &str, service: &str) -> Self {
+        let mut seed = Zeroizing::new(Vec::with_capacity(4 + secret.len()));
+        seed.extend_from_slice(b"AWS4");
+        seed.extend_from_slice(secret.as_bytes());
+        let k_date = hmac(&seed, date.as_bytes());
+        let k_region = hmac(&*k_date, region.as_bytes());
+        let k_service = hmac(&*k_region, service.as_bytes());
+        let k_signing = hmac(&*k_service, b"aws4_request");
+        SigningKey {
+            mac: keyed(&*k_signing),
+        }
+    }
+
+    /// The hex HMAC-SHA256 of `data` under this key: a SigV4 signature when `data` is a
+    /// string to sign.
+    ///
+    /// ```
+    /// let key = sigv4::SigningKey::derive("secret", "20240101", "us-east-1", "s3");
+    /// assert_eq!(key.sign(b"data").len(), 64);
+    /// ```
+    pub fn sign(&self, data: &[u8]) -> String {
+        let raw = self.sign_raw(data);
+        String::from_utf8_lossy(&hex_lower(&raw)).into_owned()
+    }
+
+    pub(crate) fn sign_raw(&self, data: &[u8]) -> [u8; 32] {
+        let mut mac = self.mac.clone();
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+/// How many derived keys a [`KeyCache`] keeps.
+const CACHE_SLOTS: usize = 8;
+
+struct Entry {
+    secret: Zeroizing<Vec<u8>>,
+    date: [u8; 8],
+    region: Box<str>,
+    service: Box<str>,
+    key: SigningKey,
+}
+
+/// A small cache of derived signing keys, keyed by (secret, date, region, service).
+///
+/// Deriving a key takes four HMACs; a signer that signs many requests with the same
+/// credentials derives it once a day per region and service. The cache holds at most
+/// eight keys and replaces the oldest. Secrets are compared in constant time and
+/// zeroized when evicted or dropped.
+///
+/// ```
+/// let cache = sigv4::KeyCache::new();
+/// let a = cache.get("secret", "20240101", "us-east-1", "s3");
+/// let b = cache.get("secret", "20240101", "us-east-1", "s3");
+/// assert_eq!(a.sign(b"x"), b.sign(b"x"));
+/// assert_eq!(cache.len(), 1);
+/// ```
+#[derive(Default)]
+pub struct KeyCache {
+    inner: Mutex<Slots>,
+}
+
+#[derive(Default)]
+struct Slots {
+    entries: Vec<Entry>,
+    next: usize,
+}
+
+impl KeyCache {
+    /// An empty cache.
+    ///
+    /// ```
+    /// assert_eq!(sigv4::KeyCache::new().len(), 0);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The key for (secret, date, region, service), derived now if it is not cached.
+    ///
+    /// ```
+    /// let cache = sigv4::KeyCache::new();
+    /// let key = cache.get("secret", "20240101", "eu-west-1", "polly");
+    /// assert_eq!(key.sign(b"x"), sigv4::SigningKey::derive("secret", "20240101", "eu-west-1", "polly").sign(b"x"));
+    /// ```
+    pub fn get(&self, secret: &str, date: &str, region: &str, service: &str) -> SigningKey {
+        let Ok(mut slots) = self.inner.lock() else {
+            // A panic elsewhere poisoned the lock: derive without caching.
+            return SigningKey::derive(secret, date, region, service);
+        };
+        let found = slots.entries.iter().find(|e| {
+            e.date.as_slice() == date.as_bytes()
+                && &*e.region == region
+                && &*e.service == service
+                && bool::from(e.secret.as_slice().ct_eq(secret.as_bytes()))
+        });
+        if let Some(entry) = found {
+            return entry.key.clone();
+        }
+        let key = SigningKey::derive(secret, date, region, service);
+        let mut stamp = [0u8; 8];
+        if date.len() == 8 {
+            stamp.copy_from_slice(date.as_bytes());
+        } else {
+            // Only 8-byte date stamps are cached.
+            return key;
+        }
+        let entry = Entry {
+            secret: Zeroizing::new(secret.as_bytes().to_vec()),
+            date: stamp,
+            region: region.into(),
+            service: service.into(),
+            key: key.clone(),
+        };
+        if slots.entries.len() < CACHE_SLOTS {
+            slots.entries.push(entry);
+        } else {
+            let at = slots.next;
+            slots.entries[at] = entry;
+            slots.next = (at + 1) % CACHE_SLOTS;
+        }
+        key
+    }
+
+    /// How many keys are cached.
+    ///
+    /// ```
+    /// let cache = sigv4::KeyCache::new();
+    /// for day in 10..30 {
+    ///     cache.get("secret", &format!("202401{day}"), "us-east-1", "s3");
+    /// }
+    /// assert_eq!(cache.len(), 8);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.inner.lock().map(|s| s.entries.len()).unwrap_or(0)
+    }
+
+    /// Whether no key is cached.
+    ///
+    /// ```
+    /// assert!(sigv4::KeyCache::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyCache({} keys, <redacted>)", self.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_separates_secrets_dates_regions_services() {
+        let cache = KeyCache::new();
+        let base = cache.get("s1", "20240101", "r", "s").sign(b"x");
+        assert_ne!(base, cache.get("s2", "20240101", "r", "s").sign(b"x"));
+        assert_ne!(base, cache.get("s1", "20240102", "r", "s").sign(b"x"));
+        assert_ne!(base, cache.get("s1", "20240101", "r2", "s").sign(b"x"));
+        assert_ne!(base, cache.get("s1", "20240101", "r", "s2").sign(b"x"));
+        assert_eq!(base, cache.get("s1", "20240101", "r", "s").sign(b"x"));
+        assert_eq!(cache.len(), 5);
+    }
+}

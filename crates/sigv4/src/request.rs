@@ -1,0 +1,413 @@
+//! What is signed: method, URL (or request target), headers and payload.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::encode::hex_val;
+use crate::error::{Error, ErrorKind, Result};
+
+/// The body, or what stands for it in the canonical request.
+///
+/// ```
+/// use sigv4::Payload;
+/// let body = br#"{"StreamName":"s"}"#;
+/// let p = Payload::Bytes(body);
+/// assert_eq!(format!("{p:?}"), "Bytes(18 bytes)");
+/// ```
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Payload<'a> {
+    /// No body (hashed as the empty string). Presigned URLs under S3 rules use
+    /// `UNSIGNED-PAYLOAD` instead, as S3 expects.
+    #[default]
+    Empty,
+    /// The whole body; its SHA-256 is computed.
+    Bytes(&'a [u8]),
+    /// The body's SHA-256, already computed, as 64 hex digits.
+    Precomputed(&'a str),
+    /// `UNSIGNED-PAYLOAD`: the body is not covered by the signature.
+    Unsigned,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: aws-chunked, each chunk signed.
+    StreamingSigned,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`: signed chunks and a signed trailer.
+    StreamingSignedTrailer,
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: unsigned chunks with a trailing checksum.
+    StreamingUnsignedTrailer,
+}
+
+impl fmt::Debug for Payload<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Payload::Empty => f.write_str("Empty"),
+            Payload::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            Payload::Precomputed(h) => write!(f, "Precomputed({h:?})"),
+            Payload::Unsigned => f.write_str("Unsigned"),
+            Payload::StreamingSigned => f.write_str("StreamingSigned"),
+            Payload::StreamingSignedTrailer => f.write_str("StreamingSignedTrailer"),
+            Payload::StreamingUnsignedTrailer => f.write_str("StreamingUnsignedTrailer"),
+        }
+    }
+}
+
+/// A request to sign: method, URL, headers and payload, all borrowed.
+///
+/// The URL is taken as it will be sent: characters that cannot appear in a request line
+/// (spaces, non-ASCII, `"`, `<`, `>`, `\`, `^`, `` ` ``, `{`, `|`, `}`, controls, a `%`
+/// not followed by two hex digits) are percent-encoded first, as HTTP clients do, and
+/// [`Request::url`] gives that form back. The fragment is dropped.
+///
+/// ```
+/// use sigv4::{Payload, Request};
+/// let body = br#"{"StreamName":"s","Data":"aGk=","PartitionKey":"p"}"#;
+/// let headers = [("X-Amz-Target", "Kinesis_20131202.PutRecord"),
+///                ("Content-Type", "application/x-amz-json-1.1")];
+/// let req = Request::new("POST", "https://kinesis.us-east-1.amazonaws.com/")?
+///     .with_headers(&headers)
+///     .with_payload(Payload::Bytes(body));
+/// assert_eq!(req.url(), "https://kinesis.us-east-1.amazonaws.com/");
+///
+/// let odd = Request::new("GET", "https://h.example/a b/ü?q=1 2#frag")?;
+/// assert_eq!(odd.url(), "https://h.example/a%20b/%C3%BC?q=1%202");
+/// # Ok::<(), sigv4::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    pub(crate) method: &'a str,
+    scheme: Option<&'a str>,
+    authority: Option<&'a str>,
+    /// Lower-case host with the scheme's default port removed, from the URL.
+    pub(crate) url_host: Option<Cow<'a, str>>,
+    pub(crate) path: Cow<'a, str>,
+    pub(crate) query: Option<Cow<'a, str>>,
+    pub(crate) headers: Cow<'a, [(&'a str, &'a str)]>,
+    pub(crate) payload: Payload<'a>,
+}
+
+impl<'a> Request<'a> {
+    /// A request for an absolute `http://` or `https://` URL, with no headers and no body.
+    ///
+    /// ```
+    /// let req = sigv4::Request::new("GET", "https://polly.eu-west-1.amazonaws.com/v1/voices?LanguageCode=en-US")?;
+    /// assert!(sigv4::Request::new("GET", "polly.eu-west-1.amazonaws.com/v1/voices").is_err());
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn new(method: &'a str, url: &'a str) -> Result<Self> {
+        check_method(method)?;
+        let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+        let Some(sep) = url.find("://") else {
+            return Err(Error::url("it must start with http:// or https://"));
+        };
+        let scheme = &url[..sep];
+        let default_port = if scheme.eq_ignore_ascii_case("https") {
+            "443"
+        } else if scheme.eq_ignore_ascii_case("http") {
+            "80"
+        } else {
+            return Err(Error::url("it must start with http:// or https://"));
+        };
+        let rest = &url[sep + 3..];
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority = &rest[..end];
+        let url_host = normalize_authority(authority, default_port)?;
+        let rest = &rest[end..];
+        let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+        let (path, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (rest, None),
+        };
+        Ok(Request {
+            method,
+            scheme: Some(scheme),
+            authority: Some(authority),
+            url_host: Some(url_host),
+            path: if path.is_empty() {
+                Cow::Borrowed("/")
+            } else {
+                wire_form(path, false)
+            },
+            query: query.map(|q| wire_form(q, true)),
+            headers: Cow::Borrowed(&[]),
+            payload: Payload::Empty,
+        })
+    }
+
+    /// A request as it arrives on the wire: the method, the request target of the request
+    /// line (`/path?query`, taken byte for byte, not re-encoded) and the headers, which
+    /// must include `Host`.
+    ///
+    /// ```
+    /// let headers = [("Host", "example.amazonaws.com")];
+    /// let req = sigv4::Request::from_raw("GET", "/example space/?a=b", &headers)?;
+    /// assert_eq!(req.url(), "/example space/?a=b");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn from_raw(
+        method: &'a str,
+        target: &'a str,
+        headers: &'a [(&'a str, &'a str)],
+    ) -> Result<Self> {
+        check_method(method)?;
+        if !target.starts_with('/') {
+            return Err(Error::url("a request target starts with '/'"));
+        }
+        if target.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+            return Err(Error::url("the request target holds a line break or NUL"));
+        }
+        let (path, query) = match target.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (target, None),
+        };
+        Ok(Request {
+            method,
+            scheme: None,
+            authority: None,
+            url_host: None,
+            path: Cow::Borrowed(path),
+            query: query.map(Cow::Borrowed),
+            headers: Cow::Borrowed(headers),
+            payload: Payload::Empty,
+        })
+    }
+
+    /// The same request with these headers (names in any case, repeats allowed).
+    ///
+    /// ```
+    /// let h = [("Range", "bytes=0-9")];
+    /// let req = sigv4::Request::new("GET", "https://examplebucket.s3.amazonaws.com/test.txt")?.with_headers(&h);
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_headers(mut self, headers: &'a [(&'a str, &'a str)]) -> Self {
+        self.headers = Cow::Borrowed(headers);
+        self
+    }
+
+    /// The same request with this payload.
+    ///
+    /// ```
+    /// let req = sigv4::Request::new("PUT", "https://b.s3.amazonaws.com/k")?
+    ///     .with_payload(sigv4::Payload::Unsigned);
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_payload(mut self, payload: Payload<'a>) -> Self {
+        self.payload = payload;
+        self
+    }
+
+    pub(crate) fn with_owned_headers(mut self, headers: Vec<(&'a str, &'a str)>) -> Self {
+        self.headers = Cow::Owned(headers);
+        self
+    }
+
+    pub(crate) fn from_parts(
+        method: &'a str,
+        scheme: Option<&'a str>,
+        authority: Option<&'a str>,
+        path_and_query: &'a str,
+    ) -> Result<Self> {
+        check_method(method)?;
+        let url_host = match authority {
+            Some(a) => {
+                let https = scheme.is_none_or(|s| s.eq_ignore_ascii_case("https"));
+                Some(normalize_authority(a, if https { "443" } else { "80" })?)
+            }
+            None => None,
+        };
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path_and_query, None),
+        };
+        Ok(Request {
+            method,
+            scheme,
+            authority,
+            url_host,
+            path: Cow::Borrowed(if path.is_empty() { "/" } else { path }),
+            query: query.map(Cow::Borrowed),
+            headers: Cow::Borrowed(&[]),
+            payload: Payload::Empty,
+        })
+    }
+
+    /// The URL as it will be sent (percent-encoded where needed, without the fragment);
+    /// for a request made with [`Request::from_raw`], the request target.
+    ///
+    /// ```
+    /// let req = sigv4::Request::new("GET", "https://b.s3.amazonaws.com/my file.txt")?;
+    /// assert_eq!(req.url(), "https://b.s3.amazonaws.com/my%20file.txt");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn url(&self) -> String {
+        let mut out = String::new();
+        self.push_url_without_query(&mut out);
+        if let Some(q) = &self.query {
+            out.push('?');
+            out.push_str(q);
+        }
+        out
+    }
+
+    pub(crate) fn push_url_without_query(&self, out: &mut String) {
+        if let (Some(scheme), Some(authority)) = (self.scheme, self.authority) {
+            out.push_str(scheme);
+            out.push_str("://");
+            out.push_str(authority);
+        }
+        out.push_str(&self.path);
+    }
+
+    /// The payload.
+    ///
+    /// ```
+    /// let req = sigv4::Request::new("GET", "https://example.com/")?;
+    /// assert_eq!(req.payload(), sigv4::Payload::Empty);
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn payload(&self) -> Payload<'a> {
+        self.payload
+    }
+}
+
+pub(crate) fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn check_method(method: &str) -> Result<()> {
+    if method.is_empty() || !method.bytes().all(is_tchar) {
+        return Err(ErrorKind::InvalidMethod {
+            method: method.to_owned(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Checks `host[:port]` and returns it lower-cased, without the scheme's default port.
+fn normalize_authority<'u>(authority: &'u str, default_port: &str) -> Result<Cow<'u, str>> {
+    if authority.contains('@') {
+        return Err(Error::url(
+            "credentials in the URL (user@host) are not supported: pass them as credentials",
+        ));
+    }
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let Some(close) = v6.find(']') else {
+            return Err(Error::url("an IPv6 host lacks its closing ']'"));
+        };
+        let after = &v6[close + 1..];
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p),
+            None if after.is_empty() => None,
+            None => return Err(Error::url("unexpected text after the IPv6 host")),
+        };
+        if !v6[..close].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+            return Err(Error::url("the IPv6 host holds characters other than hex digits, ':' and '.'"));
+        }
+        (&authority[..close + 2], port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() {
+        return Err(Error::url("the host is empty"));
+    }
+    if !host.starts_with('[')
+        && !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&b))
+    {
+        return Err(Error::url(
+            "the host holds characters a host name cannot have (a non-ASCII name must be given in its xn-- form)",
+        ));
+    }
+    if let Some(p) = port
+        && (p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(Error::url("the port is not a number from 0 to 65535"));
+    }
+    let port = port.filter(|p| !p.is_empty() && *p != default_port);
+    let lower_needed = host.bytes().any(|b| b.is_ascii_uppercase());
+    Ok(match (port, lower_needed) {
+        (None, false) => Cow::Borrowed(host),
+        (Some(_), false) if port.map(|p| p.len() + 1 + host.len()) == Some(authority.len()) => {
+            Cow::Borrowed(authority)
+        }
+        (port, _) => {
+            let mut s = host.to_ascii_lowercase();
+            if let Some(p) = port {
+                s.push(':');
+                s.push_str(p);
+            }
+            Cow::Owned(s)
+        }
+    })
+}
+
+/// Whether `b` may appear as is in a path (or, with `query`, a query) on the wire.
+fn allowed_on_wire(b: u8, query: bool) -> bool {
+    crate::encode::is_unreserved(b)
+        || b"!$&'()*+,;=:@/".contains(&b)
+        || (query && b == b'?')
+}
+
+/// Percent-encodes what may not appear as is on the wire (see [`Request`]).
+fn wire_form(s: &str, query: bool) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let ok_at = |i: usize| {
+        let c = b[i];
+        allowed_on_wire(c, query)
+            || (c == b'%'
+                && b.get(i + 1).copied().and_then(hex_val).is_some()
+                && b.get(i + 2).copied().and_then(hex_val).is_some())
+    };
+    if (0..b.len()).all(ok_at) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(b.len() + 16);
+    for i in 0..b.len() {
+        if ok_at(i) {
+            out.push(char::from(b[i]));
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b[i] >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b[i] & 0xf)]));
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_lowercased_and_default_ports_dropped() {
+        let host = |u| Request::new("GET", u).map(|r| r.url_host.map(Cow::into_owned));
+        assert_eq!(host("https://EXAMPLE.com:443/").ok().flatten().as_deref(), Some("example.com"));
+        assert_eq!(host("http://example.com:80/").ok().flatten().as_deref(), Some("example.com"));
+        assert_eq!(host("http://example.com:443/").ok().flatten().as_deref(), Some("example.com:443"));
+        assert_eq!(host("https://Ex.com:9000").ok().flatten().as_deref(), Some("ex.com:9000"));
+        assert_eq!(host("https://[::1]:9000/").ok().flatten().as_deref(), Some("[::1]:9000"));
+        assert_eq!(host("https://h.example:/").ok().flatten().as_deref(), Some("h.example"));
+        for bad in [
+            "https:///x",
+            "https://user:pw@h/",
+            "https://h:99999999/",
+            "https://h:x/",
+            "https://bü.de/",
+            "https://[::1/",
+            "mailto:a@b",
+        ] {
+            assert!(Request::new("GET", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn wire_form_encodes_only_what_must_be() {
+        assert_eq!(wire_form("/a!$&'()*+,;=:@b/%2F", false), "/a!$&'()*+,;=:@b/%2F");
+        assert_eq!(wire_form("/a b%zz%4/é?", false), "/a%20b%25zz%254/%C3%A9%3F");
+        assert_eq!(wire_form("a=b?c/d&e=%20", true), "a=b?c/d&e=%20");
+    }
+}

@@ -1,0 +1,775 @@
+//! Header signing and presigning, and the intermediate steps they return.
+
+use std::fmt;
+use std::ops::Range;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crate::canonical::{Additions, canonical_request, query_has_param};
+use crate::credentials::Credentials;
+use crate::encode::{AWS_QUERY, encode_into, hex_lower, push_hex};
+use crate::error::{Error, ErrorKind, Result};
+use crate::key::{KeyCache, SigningKey};
+use crate::request::{Payload, Request};
+use crate::settings::{ContentSha256, Rules, SessionToken, Settings};
+use crate::time::SigningTime;
+
+/// The signing algorithm's name.
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// The payload hash of a request with an empty body.
+pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+/// The longest a presigned URL may last: 7 days.
+pub const MAX_EXPIRY: Duration = Duration::from_secs(604_800);
+
+/// The query parameters a presigned URL carries.
+const PRESIGN_PARAMS: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+];
+
+/// Who signs, where and when: credentials, region, service (signing name), time and settings.
+///
+/// ```
+/// use sigv4::{Credentials, SigningParams, SigningTime};
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")?;
+/// let params = SigningParams::new(&creds, "eu-west-1", "polly", SigningTime::parse("20150830T123600Z")?)?;
+/// assert!(SigningParams::new(&creds, "eu west 1", "polly", SigningTime::parse("20150830T123600Z")?).is_err());
+/// # Ok::<(), sigv4::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SigningParams<'a> {
+    credentials: &'a Credentials,
+    region: &'a str,
+    service: &'a str,
+    time: SigningTime,
+    settings: Settings,
+}
+
+impl<'a> SigningParams<'a> {
+    /// Parameters with default [`Settings`]. Region and service must be non-empty and made
+    /// of ASCII letters, digits, `-`, `_` and `.`.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let t = sigv4::SigningTime::from_unix_seconds(0)?;
+    /// let err = sigv4::SigningParams::new(&creds, "us-east-1", "s3/", t).unwrap_err();
+    /// assert!(err.to_string().contains("service"));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn new(
+        credentials: &'a Credentials,
+        region: &'a str,
+        service: &'a str,
+        time: SigningTime,
+    ) -> Result<Self> {
+        check_scope_part("region", region)?;
+        check_scope_part("service", service)?;
+        Ok(SigningParams {
+            credentials,
+            region,
+            service,
+            time,
+            settings: Settings::default(),
+        })
+    }
+
+    /// The same parameters with these settings.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let t = sigv4::SigningTime::from_unix_seconds(0)?;
+    /// let mut settings = sigv4::Settings::default();
+    /// settings.rules = sigv4::Rules::S3;
+    /// let params = sigv4::SigningParams::new(&creds, "us-east-1", "custom", t)?.with_settings(settings);
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The credential scope, `date/region/service/aws4_request`.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// let t = sigv4::SigningTime::parse("20150830T123600Z")?;
+    /// let params = sigv4::SigningParams::new(&creds, "us-east-1", "iam", t)?;
+    /// assert_eq!(params.credential_scope(), "20150830/us-east-1/iam/aws4_request");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn credential_scope(&self) -> String {
+        let mut s = String::with_capacity(48);
+        self.push_scope(&mut s);
+        s
+    }
+
+    fn push_scope(&self, out: &mut String) {
+        out.push_str(self.time.date_stamp());
+        out.push('/');
+        out.push_str(self.region);
+        out.push('/');
+        out.push_str(self.service);
+        out.push_str("/aws4_request");
+    }
+
+    fn rules(&self) -> Rules {
+        self.settings.rules.resolve(self.service)
+    }
+}
+
+fn check_scope_part(part: &'static str, value: &str) -> Result<()> {
+    let reason = if value.is_empty() {
+        "it is empty"
+    } else if !value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        "only ASCII letters, digits, '-', '_' and '.' may appear in a credential scope"
+    } else {
+        return Ok(());
+    };
+    Err(ErrorKind::InvalidScope {
+        part,
+        value: value.to_owned(),
+        reason,
+    }
+    .into())
+}
+
+/// Every intermediate of a signature: canonical request, its hash, string to sign,
+/// credential scope, signed headers and the signature itself.
+///
+/// `Debug` shows the canonical request with any session token replaced by `<redacted>`.
+#[derive(Clone)]
+pub struct SigningSteps {
+    canonical_request: String,
+    signed_headers: Range<usize>,
+    string_to_sign: String,
+    scope: Range<usize>,
+    signature: [u8; 64],
+}
+
+impl SigningSteps {
+    /// The canonical request, exactly as hashed.
+    ///
+    /// It may hold the session token (as `x-amz-security-token` or
+    /// `X-Amz-Security-Token`): show [`redacted_canonical_request`](Self::redacted_canonical_request) to people.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+    /// assert!(signed.steps().canonical_request().starts_with("GET\n/\n\nhost:example.amazonaws.com\n"));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn canonical_request(&self) -> &str {
+        &self.canonical_request
+    }
+
+    /// The canonical request with the session token's value replaced by `<redacted>`.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?.with_session_token("TOKEN123");
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+    /// let shown = signed.steps().redacted_canonical_request();
+    /// assert!(shown.contains("x-amz-security-token:<redacted>") && !shown.contains("TOKEN123"));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn redacted_canonical_request(&self) -> String {
+        redact_token(&self.canonical_request)
+    }
+
+    /// The hex SHA-256 of the canonical request (the last line of the string to sign).
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// # let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+    /// assert_eq!(signed.steps().canonical_request_hash().len(), 64);
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn canonical_request_hash(&self) -> &str {
+        &self.string_to_sign[self.string_to_sign.len() - 64..]
+    }
+
+    /// The string to sign: algorithm, time, scope and canonical request hash.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// # let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+    /// assert!(signed.steps().string_to_sign().starts_with("AWS4-HMAC-SHA256\n20150830T123600Z\n"));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
+    }
+
+    /// The credential scope, `date/region/service/aws4_request`.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// # let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+    /// assert_eq!(signed.steps().credential_scope(), "20150830/us-east-1/service/aws4_request");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn credential_scope(&self) -> &str {
+        &self.string_to_sign[self.scope.clone()]
+    }
+
+    /// The signed header names, `;`-separated.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// # let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+    /// assert_eq!(signed.steps().signed_headers(), "host;x-amz-date");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn signed_headers(&self) -> &str {
+        &self.canonical_request[self.signed_headers.clone()]
+    }
+
+    /// The signature: 64 lower-case hex digits.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// # let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+    /// // The AWS suite's get-vanilla case:
+    /// assert_eq!(signed.steps().signature(), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn signature(&self) -> &str {
+        std::str::from_utf8(&self.signature).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for SigningSteps {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningSteps")
+            .field("canonical_request", &self.redacted_canonical_request())
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature", &self.signature())
+            .finish()
+    }
+}
+
+/// Replaces the session token's value in a canonical request, header or query form.
+fn redact_token(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if line.starts_with("x-amz-security-token:") {
+            out.push_str("x-amz-security-token:<redacted>");
+        } else if i == 2 {
+            out.push_str(&redact_query_token(line));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Replaces the value of `X-Amz-Security-Token` in a query string.
+pub(crate) fn redact_query_token(query: &str) -> String {
+    query
+        .split('&')
+        .map(|p| {
+            if p.starts_with("X-Amz-Security-Token=") {
+                "X-Amz-Security-Token=<redacted>"
+            } else {
+                p
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A header-signed request: the headers to set, and every step that led to them.
+///
+/// `Debug` redacts the session token.
+///
+/// ```
+/// use sigv4::{Credentials, Request, Signer, SigningParams, SigningTime};
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")?;
+/// let params = SigningParams::new(&creds, "eu-west-1", "polly", SigningTime::parse("20150830T123600Z")?)?;
+/// let request = Request::new("GET", "https://polly.eu-west-1.amazonaws.com/v1/voices?LanguageCode=en-US")?;
+/// let signed = Signer::new().sign(&request, &params)?;
+/// for (name, value) in signed.headers() {
+///     // set (replace) each header on the outgoing request
+///     # let _ = (name, value);
+/// }
+/// assert_eq!(signed.headers()[0].0, "Authorization");
+/// assert!(signed.authorization().starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/polly/aws4_request, SignedHeaders=host;x-amz-date, Signature="));
+/// # Ok::<(), sigv4::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct SignedRequest {
+    steps: SigningSteps,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl SignedRequest {
+    /// The headers to set on the request, replacing any of the same name: `Authorization`,
+    /// `X-Amz-Date`, and where they apply `X-Amz-Security-Token` and `x-amz-content-sha256`.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://b.s3.amazonaws.com/k")?, &params)?;
+    /// let names: Vec<_> = signed.headers().iter().map(|(n, _)| *n).collect();
+    /// assert_eq!(names, ["Authorization", "X-Amz-Date", "x-amz-content-sha256"]);
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        &self.headers
+    }
+
+    /// The `Authorization` header's value.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://b.s3.amazonaws.com/k")?, &params)?;
+    /// assert!(signed.authorization().ends_with(signed.steps().signature()));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn authorization(&self) -> &str {
+        &self.headers[0].1
+    }
+
+    /// The intermediate steps.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://b.s3.amazonaws.com/k")?, &params)?;
+    /// assert_eq!(signed.steps().signed_headers(), "host;x-amz-content-sha256;x-amz-date");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn steps(&self) -> &SigningSteps {
+        &self.steps
+    }
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (*n, if *n == "X-Amz-Security-Token" { "<redacted>" } else { v.as_str() }))
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("headers", &headers)
+            .field("steps", &self.steps)
+            .finish()
+    }
+}
+
+/// A presigned URL and every step that led to it.
+///
+/// `Debug` redacts the session token.
+///
+/// ```
+/// use std::time::Duration;
+/// use sigv4::{Credentials, Request, Signer, SigningParams, SigningTime};
+/// let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?;
+/// let params = SigningParams::new(&creds, "us-east-1", "s3", SigningTime::parse("20130524T000000Z")?)?;
+/// let request = Request::new("GET", "https://examplebucket.s3.amazonaws.com/test.txt")?;
+/// let url = Signer::new().presign(&request, &params, Duration::from_secs(86400))?;
+/// // AWS's published example:
+/// assert!(url.url().ends_with("&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
+/// # Ok::<(), sigv4::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct PresignedUrl {
+    steps: SigningSteps,
+    url: String,
+}
+
+impl PresignedUrl {
+    /// The URL, with the original query followed by the `X-Amz-*` parameters.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let url = sigv4::Signer::new().presign(&sigv4::Request::new("GET", "https://b.s3.amazonaws.com/k?versionId=1")?, &params, std::time::Duration::from_secs(60))?;
+    /// assert!(url.url().starts_with("https://b.s3.amazonaws.com/k?versionId=1&X-Amz-Algorithm=AWS4-HMAC-SHA256&"));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The intermediate steps.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let url = sigv4::Signer::new().presign(&sigv4::Request::new("GET", "https://b.s3.amazonaws.com/k")?, &params, std::time::Duration::from_secs(60))?;
+    /// assert!(url.steps().canonical_request().ends_with("\nhost\nUNSIGNED-PAYLOAD"));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn steps(&self) -> &SigningSteps {
+        &self.steps
+    }
+}
+
+impl fmt::Debug for PresignedUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = match self.url.split_once('?') {
+            Some((base, q)) => format!("{base}?{}", redact_query_token(q)),
+            None => self.url.clone(),
+        };
+        f.debug_struct("PresignedUrl")
+            .field("url", &url)
+            .field("steps", &self.steps)
+            .finish()
+    }
+}
+
+/// Signs requests; keeps a small cache of derived signing keys, so keep one around.
+///
+/// `Signer` is `Send + Sync`: share one across threads.
+///
+/// ```
+/// use sigv4::{Credentials, Payload, Request, Signer, SigningParams, SigningTime};
+/// let signer = Signer::new();
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")?;
+/// let time = SigningTime::from_system_time(std::time::SystemTime::now())?;
+/// let params = SigningParams::new(&creds, "us-east-1", "kinesis", time)?;
+/// let body = br#"{"StreamName":"s","Data":"aGk=","PartitionKey":"p"}"#;
+/// let headers = [("Content-Type", "application/x-amz-json-1.1"),
+///                ("X-Amz-Target", "Kinesis_20131202.PutRecord")];
+/// let request = Request::new("POST", "https://kinesis.us-east-1.amazonaws.com/")?
+///     .with_headers(&headers)
+///     .with_payload(Payload::Bytes(body));
+/// let signed = signer.sign(&request, &params)?;
+/// assert_eq!(signed.steps().signed_headers(), "content-type;host;x-amz-date;x-amz-target");
+/// # Ok::<(), sigv4::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct Signer {
+    keys: KeyCache,
+}
+
+/// Header signing or presigning.
+enum Mode {
+    Header,
+    Query,
+}
+
+/// The payload line of the canonical request.
+enum PayloadHash {
+    Hex([u8; 64]),
+    Fixed(&'static str),
+}
+
+impl PayloadHash {
+    fn as_str(&self) -> &str {
+        match self {
+            PayloadHash::Hex(h) => std::str::from_utf8(h).unwrap_or_default(),
+            PayloadHash::Fixed(s) => s,
+        }
+    }
+}
+
+fn payload_hash(payload: Payload<'_>) -> Result<PayloadHash> {
+    Ok(match payload {
+        Payload::Empty => PayloadHash::Fixed(EMPTY_SHA256),
+        Payload::Bytes(b) => PayloadHash::Hex(hex_lower(&Sha256::digest(b).into())),
+        Payload::Precomputed(h) => {
+            if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(ErrorKind::InvalidPayloadHash { hash: h.to_owned() }.into());
+            }
+            let mut out = [0u8; 64];
+            out.copy_from_slice(h.as_bytes());
+            out.make_ascii_lowercase();
+            PayloadHash::Hex(out)
+        }
+        Payload::Unsigned => PayloadHash::Fixed("UNSIGNED-PAYLOAD"),
+        Payload::StreamingSigned => PayloadHash::Fixed("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
+        Payload::StreamingSignedTrailer => {
+            PayloadHash::Fixed("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
+        }
+        Payload::StreamingUnsignedTrailer => {
+            PayloadHash::Fixed("STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+        }
+    })
+}
+
+impl Signer {
+    /// A signer with an empty key cache.
+    ///
+    /// ```
+    /// let signer = sigv4::Signer::new();
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The signing key for these parameters, from the cache or derived now.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let key = sigv4::Signer::new().signing_key(&params);
+    /// assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn signing_key(&self, params: &SigningParams<'_>) -> SigningKey {
+        self.keys.get(
+            params.credentials.secret(),
+            params.time.date_stamp(),
+            params.region,
+            params.service,
+        )
+    }
+
+    /// Signs `request` into headers (`Authorization`, `X-Amz-Date`, ...).
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+    /// assert_eq!(signed.headers()[1], ("X-Amz-Date", "20150830T123600Z".to_string()));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn sign(&self, request: &Request<'_>, params: &SigningParams<'_>) -> Result<SignedRequest> {
+        let payload = payload_hash(request.payload)?;
+        let rules = params.rules();
+        let send_sha = match params.settings.content_sha256 {
+            ContentSha256::Always => true,
+            ContentSha256::Never => false,
+            ContentSha256::Auto => {
+                rules == Rules::S3
+                    || !matches!(
+                        request.payload,
+                        Payload::Empty | Payload::Bytes(_) | Payload::Precomputed(_)
+                    )
+            }
+        };
+        let token = params.credentials.session_token();
+        let token_signed = params.settings.session_token == SessionToken::Signed;
+        let mut replaced: [&'static str; 4] = ["authorization", "x-amz-date", "", ""];
+        let mut added: [(&'static str, &str); 3] = [("x-amz-date", params.time.amz_date()), ("", ""), ("", "")];
+        let mut n_added = 1;
+        if let Some(t) = token {
+            replaced[2] = "x-amz-security-token";
+            if token_signed {
+                added[n_added] = ("x-amz-security-token", t);
+                n_added += 1;
+            }
+        }
+        if send_sha {
+            replaced[3] = "x-amz-content-sha256";
+            added[n_added] = ("x-amz-content-sha256", payload.as_str());
+            n_added += 1;
+        }
+        let additions = Additions {
+            replaced: &replaced,
+            headers: &added[..n_added],
+            query: &[],
+        };
+        let (steps, auth) = self.finish(request, params, rules, &additions, &payload, Mode::Header)?;
+        let mut headers = Vec::with_capacity(4);
+        headers.push(("Authorization", auth));
+        headers.push(("X-Amz-Date", params.time.amz_date().to_owned()));
+        if let Some(t) = token {
+            headers.push(("X-Amz-Security-Token", t.to_owned()));
+        }
+        if send_sha {
+            headers.push(("x-amz-content-sha256", payload.as_str().to_owned()));
+        }
+        Ok(SignedRequest { steps, headers })
+    }
+
+    /// Presigns `request` into a URL valid for `expires` (1 second to 7 days, whole seconds).
+    ///
+    /// Under S3 rules an [`Payload::Empty`] payload is signed as `UNSIGNED-PAYLOAD`.
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// let req = sigv4::Request::new("GET", "https://b.s3.amazonaws.com/k")?;
+    /// let too_long = std::time::Duration::from_secs(8 * 86400);
+    /// assert!(sigv4::Signer::new().presign(&req, &params, too_long).is_err());
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn presign(
+        &self,
+        request: &Request<'_>,
+        params: &SigningParams<'_>,
+        expires: Duration,
+    ) -> Result<PresignedUrl> {
+        if expires < Duration::from_secs(1) || expires > MAX_EXPIRY || expires.subsec_nanos() != 0 {
+            return Err(ErrorKind::ExpiryOutOfRange {
+                seconds: expires.as_secs(),
+            }
+            .into());
+        }
+        if let Some(q) = request.query.as_deref()
+            && let Some(name) = PRESIGN_PARAMS.iter().find(|n| query_has_param(q, n))
+        {
+            return Err(ErrorKind::QueryConflict {
+                name: (*name).to_owned(),
+            }
+            .into());
+        }
+        let rules = params.rules();
+        let payload = match (rules, request.payload) {
+            (Rules::S3, Payload::Empty) => PayloadHash::Fixed("UNSIGNED-PAYLOAD"),
+            (_, p) => payload_hash(p)?,
+        };
+        let mut credential = String::with_capacity(80);
+        credential.push_str(params.credentials.access_key_id());
+        credential.push('/');
+        params.push_scope(&mut credential);
+        let expires_text = expires.as_secs().to_string();
+        // Signed headers are known only after canonicalization; computed in `finish`.
+        let token = params.credentials.session_token();
+        let token_signed = params.settings.session_token == SessionToken::Signed;
+        let mut query: Vec<(&'static str, &str)> = vec![
+            ("X-Amz-Algorithm", ALGORITHM),
+            ("X-Amz-Credential", &credential),
+            ("X-Amz-Date", params.time.amz_date()),
+            ("X-Amz-Expires", &expires_text),
+        ];
+        if let (Some(t), true) = (token, token_signed) {
+            query.push(("X-Amz-Security-Token", t));
+        }
+        let signed_headers = self.presign_signed_headers(request, params, rules)?;
+        query.push(("X-Amz-SignedHeaders", &signed_headers));
+        let additions = Additions {
+            replaced: &["authorization"],
+            headers: &[],
+            query: &query,
+        };
+        let (steps, _) = self.finish(request, params, rules, &additions, &payload, Mode::Query)?;
+        let mut url = String::with_capacity(request.path.len() + 512);
+        request.push_url_without_query(&mut url);
+        url.push('?');
+        if let Some(q) = request.query.as_deref().filter(|q| !q.is_empty()) {
+            url.push_str(q);
+            url.push('&');
+        }
+        let mut tail: Vec<(&str, &str)> = query
+            .iter()
+            .copied()
+            .filter(|(n, _)| *n != "X-Amz-Security-Token")
+            .collect();
+        if let Some(t) = token {
+            tail.push(("X-Amz-Security-Token", t));
+        }
+        tail.push(("X-Amz-Signature", steps.signature()));
+        for (i, (name, value)) in tail.into_iter().enumerate() {
+            if i > 0 {
+                url.push('&');
+            }
+            url.push_str(name);
+            url.push('=');
+            encode_into(&mut url, value.as_bytes(), AWS_QUERY);
+        }
+        Ok(PresignedUrl { steps, url })
+    }
+
+    /// The signed-headers list of a presigned request (it goes into its own query).
+    fn presign_signed_headers(
+        &self,
+        request: &Request<'_>,
+        params: &SigningParams<'_>,
+        rules: Rules,
+    ) -> Result<String> {
+        let additions = Additions {
+            replaced: &["authorization"],
+            headers: &[],
+            query: &[],
+        };
+        let probe = canonical_request(
+            request,
+            rules,
+            false,
+            &params.settings.headers,
+            &additions,
+            "",
+        )?;
+        Ok(probe.text[probe.signed_headers].to_owned())
+    }
+
+    /// Canonicalizes, hashes and signs; returns the steps and, for header mode, the
+    /// `Authorization` value.
+    fn finish(
+        &self,
+        request: &Request<'_>,
+        params: &SigningParams<'_>,
+        rules: Rules,
+        additions: &Additions<'_>,
+        payload: &PayloadHash,
+        mode: Mode,
+    ) -> Result<(SigningSteps, String)> {
+        let normalize = rules == Rules::Generic && params.settings.normalize_path.unwrap_or(true);
+        let canonical = canonical_request(
+            request,
+            rules,
+            normalize,
+            &params.settings.headers,
+            additions,
+            payload.as_str(),
+        )?;
+        let mut sts = String::with_capacity(ALGORITHM.len() + 120);
+        sts.push_str(ALGORITHM);
+        sts.push('\n');
+        sts.push_str(params.time.amz_date());
+        sts.push('\n');
+        let scope_start = sts.len();
+        params.push_scope(&mut sts);
+        let scope = scope_start..sts.len();
+        sts.push('\n');
+        push_hex(&mut sts, &Sha256::digest(canonical.text.as_bytes()).into());
+        let key = self.signing_key(params);
+        let signature = hex_lower(&key.sign_raw(sts.as_bytes()));
+        let steps = SigningSteps {
+            canonical_request: canonical.text,
+            signed_headers: canonical.signed_headers,
+            string_to_sign: sts,
+            scope,
+            signature,
+        };
+        let auth = match mode {
+            Mode::Query => String::new(),
+            Mode::Header => {
+                let mut a = String::with_capacity(200);
+                a.push_str(ALGORITHM);
+                a.push_str(" Credential=");
+                a.push_str(params.credentials.access_key_id());
+                a.push('/');
+                a.push_str(steps.credential_scope());
+                a.push_str(", SignedHeaders=");
+                a.push_str(steps.signed_headers());
+                a.push_str(", Signature=");
+                a.push_str(steps.signature());
+                a
+            }
+        };
+        Ok((steps, auth))
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Signer>();
+    check::<Error>();
+}

@@ -1,0 +1,257 @@
+//! The signing instant, passed in by the caller: the core never reads a clock.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::error::{Error, Result};
+
+/// Seconds from 1970-01-01 to 10000-01-01: the years a 4-digit date can name.
+const MAX_UNIX: i64 = 253_402_300_800;
+
+/// The instant a request is signed at, whole seconds in UTC.
+///
+/// Build it from the clock in your own code (`SystemTime::now()`), from Unix seconds,
+/// or parse it from a log line, to reproduce an old signature.
+///
+/// ```
+/// use sigv4::SigningTime;
+/// let t = SigningTime::parse("2015-08-30T12:36:00Z")?;
+/// assert_eq!(t.amz_date(), "20150830T123600Z");
+/// assert_eq!(t.date_stamp(), "20150830");
+/// assert_eq!(t, SigningTime::parse("20150830T123600Z")?);
+/// assert_eq!(t, SigningTime::from_unix_seconds(1_440_938_160)?);
+/// # Ok::<(), sigv4::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SigningTime {
+    unix: i64,
+    amz: [u8; 16],
+}
+
+impl SigningTime {
+    /// The instant `secs` seconds after 1970-01-01T00:00:00Z (years 1970 to 9999).
+    ///
+    /// ```
+    /// assert_eq!(sigv4::SigningTime::from_unix_seconds(0)?.amz_date(), "19700101T000000Z");
+    /// assert!(sigv4::SigningTime::from_unix_seconds(-1).is_err());
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn from_unix_seconds(secs: i64) -> Result<Self> {
+        if !(0..MAX_UNIX).contains(&secs) {
+            return Err(Error::time("", "outside the years 1970 to 9999"));
+        }
+        Ok(SigningTime {
+            unix: secs,
+            amz: format_amz(secs),
+        })
+    }
+
+    /// The given system time, rounded down to the second.
+    ///
+    /// ```
+    /// let t = sigv4::SigningTime::from_system_time(std::time::SystemTime::now())?;
+    /// assert_eq!(t.amz_date().len(), 16);
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn from_system_time(time: SystemTime) -> Result<Self> {
+        let secs = time
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| Error::time("", "before 1970"))?
+            .as_secs();
+        Self::from_unix_seconds(i64::try_from(secs).unwrap_or(i64::MAX))
+    }
+
+    /// Parses `20150830T123600Z` (the `X-Amz-Date` form) or `2015-08-30T12:36:00Z`.
+    ///
+    /// ```
+    /// assert!(sigv4::SigningTime::parse("2015-02-30T00:00:00Z").is_err());
+    /// ```
+    pub fn parse(input: &str) -> Result<Self> {
+        let b = input.as_bytes();
+        let digits: Vec<u8> = match b.len() {
+            16 if b[8] == b'T' && b[15] == b'Z' => [&b[..8], &b[9..15]].concat(),
+            20 if b[4] == b'-'
+                && b[7] == b'-'
+                && b[10] == b'T'
+                && b[13] == b':'
+                && b[16] == b':'
+                && b[19] == b'Z' =>
+            {
+                [&b[..4], &b[5..7], &b[8..10], &b[11..13], &b[14..16], &b[17..19]].concat()
+            }
+            _ => {
+                return Err(Error::time(
+                    input,
+                    "expected YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ",
+                ));
+            }
+        };
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return Err(Error::time(input, "expected digits"));
+        }
+        let num = |r: std::ops::Range<usize>| {
+            digits[r]
+                .iter()
+                .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'))
+        };
+        let (y, mo, d) = (num(0..4), num(4..6), num(6..8));
+        let (h, mi, s) = (num(8..10), num(10..12), num(12..14));
+        if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
+            return Err(Error::time(input, "no such date"));
+        }
+        if h > 23 || mi > 59 || s > 59 {
+            return Err(Error::time(input, "no such time of day"));
+        }
+        Self::from_unix_seconds(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
+            .map_err(|_| Error::time(input, "outside the years 1970 to 9999"))
+    }
+
+    /// `YYYYMMDDTHHMMSSZ`, as in `X-Amz-Date`.
+    ///
+    /// ```
+    /// let t = sigv4::SigningTime::from_unix_seconds(1_369_353_600)?;
+    /// assert_eq!(t.amz_date(), "20130524T000000Z");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn amz_date(&self) -> &str {
+        // Built only from ASCII digits, 'T' and 'Z'.
+        std::str::from_utf8(&self.amz).unwrap_or("")
+    }
+
+    /// `YYYYMMDD`, as in the credential scope.
+    ///
+    /// ```
+    /// let t = sigv4::SigningTime::from_unix_seconds(1_369_353_600)?;
+    /// assert_eq!(t.date_stamp(), "20130524");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn date_stamp(&self) -> &str {
+        &self.amz_date()[..8]
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    ///
+    /// ```
+    /// assert_eq!(sigv4::SigningTime::parse("19700101T000100Z")?.unix_seconds(), 60);
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn unix_seconds(&self) -> i64 {
+        self.unix
+    }
+}
+
+impl fmt::Debug for SigningTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SigningTime({})", self.amz_date())
+    }
+}
+
+impl fmt::Display for SigningTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.amz_date())
+    }
+}
+
+impl TryFrom<SystemTime> for SigningTime {
+    type Error = Error;
+    fn try_from(time: SystemTime) -> Result<Self> {
+        Self::from_system_time(time)
+    }
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days, for years from 1970 on.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn format_amz(unix: i64) -> [u8; 16] {
+    let (y, mo, d) = civil_from_days(unix.div_euclid(86_400));
+    let sod = unix.rem_euclid(86_400);
+    let mut out = *b"00000000T000000Z";
+    let mut put = |at: usize, width: usize, mut v: i64| {
+        for i in (at..at + width).rev() {
+            out[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, y);
+    put(4, 2, mo);
+    put(6, 2, d);
+    put(9, 2, sod / 3600);
+    put(11, 2, sod / 60 % 60);
+    put(13, 2, sod % 60);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_day_of_four_centuries() {
+        let mut day = 0;
+        while day * 86_400 < MAX_UNIX {
+            let t = SigningTime::from_unix_seconds(day * 86_400 + 45_296).expect("in range");
+            let back = SigningTime::parse(t.amz_date()).expect("parses");
+            assert_eq!(back.unix_seconds(), t.unix_seconds(), "{}", t.amz_date());
+            day += 97;
+        }
+    }
+
+    #[test]
+    fn known_instants() {
+        let t = SigningTime::from_unix_seconds(951_782_400).expect("in range");
+        assert_eq!(t.amz_date(), "20000229T000000Z");
+        let t = SigningTime::from_unix_seconds(MAX_UNIX - 1).expect("in range");
+        assert_eq!(t.amz_date(), "99991231T235959Z");
+        assert!(SigningTime::from_unix_seconds(MAX_UNIX).is_err());
+    }
+
+    #[test]
+    fn rejects_bad_text() {
+        for bad in [
+            "",
+            "2015-08-30 12:36:00Z",
+            "20150830T126000Z",
+            "20150229T000000Z",
+            "2015083OT123600Z",
+            "+0150830T123600Z",
+            "19691231T235959Z",
+        ] {
+            assert!(SigningTime::parse(bad).is_err(), "{bad}");
+        }
+        assert!(SigningTime::parse("20160229T000000Z").is_ok());
+    }
+}
