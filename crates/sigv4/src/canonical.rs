@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use smallvec::SmallVec;
+
 use crate::encode::{AWS_PATH, AWS_QUERY, decode_query_component, encode_into, is_unreserved};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::{Request, is_tchar};
@@ -121,43 +123,44 @@ pub(crate) fn remove_dot_segments(path: &str) -> Cow<'_, str> {
 }
 
 /// Appends the canonical query: each name and value decoded and re-encoded the AWS
-/// way, sorted by name then value.
+/// way, sorted by name then value. `added` values are raw (not yet encoded).
 fn push_query(out: &mut String, raw: &str, added: &[(&str, &str)]) {
-    let mut buf = String::with_capacity(raw.len() + 256);
-    let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-    let push = |buf: &mut String, bytes: &[u8]| {
-        let start = buf.len();
-        if bytes.iter().all(|&b| is_unreserved(b)) {
-            // Unreserved bytes are ASCII.
-            buf.push_str(std::str::from_utf8(bytes).unwrap_or_default());
-        } else {
-            encode_into(buf, bytes, AWS_QUERY);
-        }
-        start..buf.len()
-    };
+    let mut pairs: SmallVec<[(Cow<'_, str>, Cow<'_, str>); 16]> = SmallVec::new();
     for part in raw.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        let k = push(&mut buf, &decode_query_component(k));
-        let v = push(&mut buf, &decode_query_component(v));
-        pairs.push((k, v));
+        pairs.push((canonical_component(k), canonical_component(v)));
     }
-    for (k, v) in added {
-        let k = push(&mut buf, k.as_bytes());
-        let v = push(&mut buf, v.as_bytes());
-        pairs.push((k, v));
+    for &(k, v) in added {
+        pairs.push((Cow::Borrowed(k), encoded(v.as_bytes())));
     }
-    pairs.sort_unstable_by(|a, b| {
-        buf[a.0.clone()]
-            .cmp(&buf[b.0.clone()])
-            .then_with(|| buf[a.1.clone()].cmp(&buf[b.1.clone()]))
-    });
-    for (i, (k, v)) in pairs.into_iter().enumerate() {
+    pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(&buf[k]);
+        out.push_str(k);
         out.push('=');
-        out.push_str(&buf[v]);
+        out.push_str(v);
+    }
+}
+
+/// A query name or value as sent, in canonical form.
+fn canonical_component(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(is_unreserved) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(encoded(&decode_query_component(s)).into_owned())
+}
+
+/// Bytes percent-encoded with the AWS query set.
+fn encoded(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) if bytes.iter().all(|&b| is_unreserved(b)) => Cow::Borrowed(s),
+        _ => {
+            let mut out = String::with_capacity(bytes.len() * 3);
+            encode_into(&mut out, bytes, AWS_QUERY);
+            Cow::Owned(out)
+        }
     }
 }
 
@@ -176,8 +179,8 @@ fn collect_headers<'a>(
     req: &'a Request<'_>,
     selection: &HeaderSelection,
     add: &'a Additions<'_>,
-) -> Result<Vec<Header<'a>>> {
-    let mut out: Vec<Header<'a>> = Vec::with_capacity(req.headers.len() + add.headers.len() + 1);
+) -> Result<SmallVec<[Header<'a>; 12]>> {
+    let mut out: SmallVec<[Header<'a>; 12]> = SmallVec::new();
     let mut has_host = false;
     for &(name, value) in req.headers.iter() {
         if name.is_empty() || !name.bytes().all(is_tchar) {

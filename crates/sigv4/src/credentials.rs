@@ -1,6 +1,7 @@
 //! Credentials: an access key ID, a secret and maybe a session token.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use zeroize::Zeroizing;
 
@@ -21,6 +22,8 @@ use crate::error::{Error, ErrorKind, Result};
 /// ```
 #[derive(Clone)]
 pub struct Credentials {
+    /// Stands for the secret in the key cache: unique per `new`, shared by clones.
+    id: u64,
     access_key_id: String,
     secret_access_key: Zeroizing<String>,
     session_token: Option<Zeroizing<String>>,
@@ -36,7 +39,10 @@ impl Credentials {
     /// assert!(sigv4::Credentials::new("AKID/EXAMPLE", "secret").is_err());
     /// assert!(sigv4::Credentials::new("AKIDEXAMPLE", "").is_err());
     /// ```
-    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Result<Self> {
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+    ) -> Result<Self> {
         let access_key_id = access_key_id.into();
         let secret_access_key = Zeroizing::new(secret_access_key.into());
         if let Some(reason) = access_key_problem(&access_key_id) {
@@ -50,7 +56,9 @@ impl Credentials {
         if secret_access_key.is_empty() {
             return Err(Error::from(ErrorKind::EmptySecretKey));
         }
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Ok(Credentials {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             access_key_id,
             secret_access_key,
             session_token: None,
@@ -92,6 +100,10 @@ impl Credentials {
         self.session_token.is_some()
     }
 
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
     pub(crate) fn secret(&self) -> &str {
         &self.secret_access_key
     }
@@ -117,7 +129,10 @@ impl fmt::Debug for Credentials {
 fn access_key_problem(id: &str) -> Option<&'static str> {
     if id.is_empty() {
         Some("it is empty")
-    } else if !id.bytes().all(|b| b.is_ascii_graphic() && b != b'/' && b != b',') {
+    } else if !id
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'/' && b != b',')
+    {
         Some("an access key ID is printable ASCII without '/', ',' or spaces")
     } else {
         None

@@ -2,9 +2,9 @@
 
 use http::header::{HeaderName, HeaderValue};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::request::{Payload, Request};
-use crate::sign::{Signer, SigningParams, SigningSteps};
+use crate::sign::{SignedRequest, Signer, SigningParams};
 
 impl Signer {
     /// Signs an `http::Request` in place: sets `Authorization`, `X-Amz-Date` and, where
@@ -16,7 +16,8 @@ impl Signer {
     /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")?;
     /// let params = SigningParams::new(&creds, "us-east-1", "service", SigningTime::parse("20150830T123600Z")?)?;
     /// let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
-    /// let steps = Signer::new().sign_http(&mut req, Payload::Empty, &params)?;
+    /// let signed = Signer::new().sign_http(&mut req, Payload::Empty, &params)?;
+    /// let steps = signed.steps();
     /// // The AWS suite's get-vanilla signature:
     /// assert_eq!(steps.signature(), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
     /// assert!(req.headers()["authorization"].to_str().unwrap().ends_with(steps.signature()));
@@ -27,7 +28,7 @@ impl Signer {
         request: &mut http::Request<B>,
         payload: Payload<'_>,
         params: &SigningParams<'_>,
-    ) -> Result<SigningSteps> {
+    ) -> Result<SignedRequest> {
         let uri = request.uri();
         let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
         let mut headers = Vec::with_capacity(request.headers().len());
@@ -58,7 +59,7 @@ impl Signer {
             }
             headers.insert(name, value);
         }
-        Ok(signed.steps().clone())
+        Ok(signed)
     }
 }
 
@@ -70,6 +71,3 @@ fn lower(name: &'static str) -> &'static str {
         _ => "x-amz-content-sha256",
     }
 }
-
-#[allow(dead_code)]
-fn _unused(_: ErrorKind) {}

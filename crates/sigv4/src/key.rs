@@ -5,9 +5,9 @@ use std::sync::Mutex;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use crate::credentials::Credentials;
 use crate::encode::hex_lower;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -97,7 +97,7 @@ impl fmt::Debug for SigningKey {
 const CACHE_SLOTS: usize = 8;
 
 struct Entry {
-    secret: Zeroizing<Vec<u8>>,
+    owner: u64,
     date: [u8; 8],
     region: Box<str>,
     service: Box<str>,
@@ -108,15 +108,20 @@ struct Entry {
 ///
 /// Deriving a key takes four HMACs; a signer that signs many requests with the same
 /// credentials derives it once a day per region and service. The cache holds at most
-/// eight keys and replaces the oldest. Secrets are compared in constant time and
-/// zeroized when evicted or dropped.
+/// eight keys and replaces the oldest; keys are zeroized when evicted or dropped.
+///
+/// The secret is identified by the [`Credentials`] value that holds it (each
+/// `Credentials::new` is distinct, clones are the same), so the cache neither copies
+/// nor compares secrets.
 ///
 /// ```
+/// let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
 /// let cache = sigv4::KeyCache::new();
-/// let a = cache.get("secret", "20240101", "us-east-1", "s3");
-/// let b = cache.get("secret", "20240101", "us-east-1", "s3");
+/// let a = cache.get(&creds, "20240101", "us-east-1", "s3");
+/// let b = cache.get(&creds.clone(), "20240101", "us-east-1", "s3");
 /// assert_eq!(a.sign(b"x"), b.sign(b"x"));
 /// assert_eq!(cache.len(), 1);
+/// # Ok::<(), sigv4::Error>(())
 /// ```
 #[derive(Default)]
 pub struct KeyCache {
@@ -142,20 +147,30 @@ impl KeyCache {
     /// The key for (secret, date, region, service), derived now if it is not cached.
     ///
     /// ```
+    /// let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
     /// let cache = sigv4::KeyCache::new();
-    /// let key = cache.get("secret", "20240101", "eu-west-1", "polly");
+    /// let key = cache.get(&creds, "20240101", "eu-west-1", "polly");
     /// assert_eq!(key.sign(b"x"), sigv4::SigningKey::derive("secret", "20240101", "eu-west-1", "polly").sign(b"x"));
+    /// # Ok::<(), sigv4::Error>(())
     /// ```
-    pub fn get(&self, secret: &str, date: &str, region: &str, service: &str) -> SigningKey {
+    pub fn get(
+        &self,
+        credentials: &Credentials,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> SigningKey {
+        let secret = credentials.secret();
+        let owner = credentials.id();
         let Ok(mut slots) = self.inner.lock() else {
             // A panic elsewhere poisoned the lock: derive without caching.
             return SigningKey::derive(secret, date, region, service);
         };
         let found = slots.entries.iter().find(|e| {
-            e.date.as_slice() == date.as_bytes()
+            e.owner == owner
+                && e.date.as_slice() == date.as_bytes()
                 && &*e.region == region
                 && &*e.service == service
-                && bool::from(e.secret.as_slice().ct_eq(secret.as_bytes()))
         });
         if let Some(entry) = found {
             return entry.key.clone();
@@ -169,7 +184,7 @@ impl KeyCache {
             return key;
         }
         let entry = Entry {
-            secret: Zeroizing::new(secret.as_bytes().to_vec()),
+            owner,
             date: stamp,
             region: region.into(),
             service: service.into(),
@@ -188,11 +203,13 @@ impl KeyCache {
     /// How many keys are cached.
     ///
     /// ```
+    /// let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
     /// let cache = sigv4::KeyCache::new();
     /// for day in 10..30 {
-    ///     cache.get("secret", &format!("202401{day}"), "us-east-1", "s3");
+    ///     cache.get(&creds, &format!("202401{day}"), "us-east-1", "s3");
     /// }
     /// assert_eq!(cache.len(), 8);
+    /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn len(&self) -> usize {
         self.inner.lock().map(|s| s.entries.len()).unwrap_or(0)
@@ -220,13 +237,23 @@ mod tests {
 
     #[test]
     fn cache_separates_secrets_dates_regions_services() {
+        let s1 = Credentials::new("AKID", "s1").expect("credentials");
+        let s2 = Credentials::new("AKID", "s2").expect("credentials");
         let cache = KeyCache::new();
-        let base = cache.get("s1", "20240101", "r", "s").sign(b"x");
-        assert_ne!(base, cache.get("s2", "20240101", "r", "s").sign(b"x"));
-        assert_ne!(base, cache.get("s1", "20240102", "r", "s").sign(b"x"));
-        assert_ne!(base, cache.get("s1", "20240101", "r2", "s").sign(b"x"));
-        assert_ne!(base, cache.get("s1", "20240101", "r", "s2").sign(b"x"));
-        assert_eq!(base, cache.get("s1", "20240101", "r", "s").sign(b"x"));
+        let base = cache.get(&s1, "20240101", "r", "s").sign(b"x");
+        assert_ne!(base, cache.get(&s2, "20240101", "r", "s").sign(b"x"));
+        assert_ne!(base, cache.get(&s1, "20240102", "r", "s").sign(b"x"));
+        assert_ne!(base, cache.get(&s1, "20240101", "r2", "s").sign(b"x"));
+        assert_ne!(base, cache.get(&s1, "20240101", "r", "s2").sign(b"x"));
+        assert_eq!(
+            base,
+            cache.get(&s1.clone(), "20240101", "r", "s").sign(b"x")
+        );
         assert_eq!(cache.len(), 5);
+        let same_secret = Credentials::new("AKID", "s1").expect("credentials");
+        assert_eq!(
+            base,
+            cache.get(&same_secret, "20240101", "r", "s").sign(b"x")
+        );
     }
 }

@@ -54,6 +54,8 @@ mod canonical;
 mod credentials;
 mod encode;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 #[cfg(feature = "http")]
 mod http_request;
 mod key;

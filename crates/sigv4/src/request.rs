@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::encode::hex_val;
+use crate::encode::{HOST, TCHAR, WIRE_PATH, WIRE_QUERY, hex_val};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The body, or what stands for it in the canonical request.
@@ -93,10 +93,14 @@ impl<'a> Request<'a> {
     /// ```
     pub fn new(method: &'a str, url: &'a str) -> Result<Self> {
         check_method(method)?;
-        let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
-        let Some(sep) = url.find("://") else {
+        let url = url.trim_ascii();
+        let sep = url
+            .bytes()
+            .position(|b| !b.is_ascii_alphabetic())
+            .unwrap_or(0);
+        if !url[sep..].starts_with("://") {
             return Err(Error::url("it must start with http:// or https://"));
-        };
+        }
         let scheme = &url[..sep];
         let default_port = if scheme.eq_ignore_ascii_case("https") {
             "443"
@@ -106,13 +110,16 @@ impl<'a> Request<'a> {
             return Err(Error::url("it must start with http:// or https://"));
         };
         let rest = &url[sep + 3..];
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let end = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'?' | b'#'))
+            .unwrap_or(rest.len());
         let authority = &rest[..end];
         let url_host = normalize_authority(authority, default_port)?;
         let rest = &rest[end..];
-        let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
-        let (path, query) = match rest.split_once('?') {
-            Some((p, q)) => (p, Some(q)),
+        let rest = &rest[..rest.bytes().position(|b| b == b'#').unwrap_or(rest.len())];
+        let (path, query) = match rest.bytes().position(|b| b == b'?') {
+            Some(at) => (&rest[..at], Some(&rest[at + 1..])),
             None => (rest, None),
         };
         Ok(Request {
@@ -270,7 +277,7 @@ impl<'a> Request<'a> {
 }
 
 pub(crate) fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TCHAR[usize::from(b)]
 }
 
 fn check_method(method: &str) -> Result<()> {
@@ -300,8 +307,13 @@ fn normalize_authority<'u>(authority: &'u str, default_port: &str) -> Result<Cow
             None if after.is_empty() => None,
             None => return Err(Error::url("unexpected text after the IPv6 host")),
         };
-        if !v6[..close].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
-            return Err(Error::url("the IPv6 host holds characters other than hex digits, ':' and '.'"));
+        if !v6[..close]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
+            return Err(Error::url(
+                "the IPv6 host holds characters other than hex digits, ':' and '.'",
+            ));
         }
         (&authority[..close + 2], port)
     } else {
@@ -313,11 +325,7 @@ fn normalize_authority<'u>(authority: &'u str, default_port: &str) -> Result<Cow
     if host.is_empty() {
         return Err(Error::url("the host is empty"));
     }
-    if !host.starts_with('[')
-        && !host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&b))
-    {
+    if !host.starts_with('[') && !host.bytes().all(|b| HOST[usize::from(b)]) {
         return Err(Error::url(
             "the host holds characters a host name cannot have (a non-ASCII name must be given in its xn-- form)",
         ));
@@ -347,9 +355,11 @@ fn normalize_authority<'u>(authority: &'u str, default_port: &str) -> Result<Cow
 
 /// Whether `b` may appear as is in a path (or, with `query`, a query) on the wire.
 fn allowed_on_wire(b: u8, query: bool) -> bool {
-    crate::encode::is_unreserved(b)
-        || b"!$&'()*+,;=:@/".contains(&b)
-        || (query && b == b'?')
+    if query {
+        WIRE_QUERY[usize::from(b)]
+    } else {
+        WIRE_PATH[usize::from(b)]
+    }
 }
 
 /// Percent-encodes what may not appear as is on the wire (see [`Request`]).
@@ -366,13 +376,13 @@ fn wire_form(s: &str, query: bool) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(b.len() + 16);
-    for i in 0..b.len() {
+    for (i, &c) in b.iter().enumerate() {
         if ok_at(i) {
-            out.push(char::from(b[i]));
+            out.push(char::from(c));
         } else {
             out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(b[i] >> 4)]));
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(b[i] & 0xf)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(c >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(c & 0xf)]));
         }
     }
     Cow::Owned(out)
@@ -385,12 +395,30 @@ mod tests {
     #[test]
     fn hosts_are_lowercased_and_default_ports_dropped() {
         let host = |u| Request::new("GET", u).map(|r| r.url_host.map(Cow::into_owned));
-        assert_eq!(host("https://EXAMPLE.com:443/").ok().flatten().as_deref(), Some("example.com"));
-        assert_eq!(host("http://example.com:80/").ok().flatten().as_deref(), Some("example.com"));
-        assert_eq!(host("http://example.com:443/").ok().flatten().as_deref(), Some("example.com:443"));
-        assert_eq!(host("https://Ex.com:9000").ok().flatten().as_deref(), Some("ex.com:9000"));
-        assert_eq!(host("https://[::1]:9000/").ok().flatten().as_deref(), Some("[::1]:9000"));
-        assert_eq!(host("https://h.example:/").ok().flatten().as_deref(), Some("h.example"));
+        assert_eq!(
+            host("https://EXAMPLE.com:443/").ok().flatten().as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            host("http://example.com:80/").ok().flatten().as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            host("http://example.com:443/").ok().flatten().as_deref(),
+            Some("example.com:443")
+        );
+        assert_eq!(
+            host("https://Ex.com:9000").ok().flatten().as_deref(),
+            Some("ex.com:9000")
+        );
+        assert_eq!(
+            host("https://[::1]:9000/").ok().flatten().as_deref(),
+            Some("[::1]:9000")
+        );
+        assert_eq!(
+            host("https://h.example:/").ok().flatten().as_deref(),
+            Some("h.example")
+        );
         for bad in [
             "https:///x",
             "https://user:pw@h/",
@@ -406,8 +434,14 @@ mod tests {
 
     #[test]
     fn wire_form_encodes_only_what_must_be() {
-        assert_eq!(wire_form("/a!$&'()*+,;=:@b/%2F", false), "/a!$&'()*+,;=:@b/%2F");
-        assert_eq!(wire_form("/a b%zz%4/é?", false), "/a%20b%25zz%254/%C3%A9%3F");
+        assert_eq!(
+            wire_form("/a!$&'()*+,;=:@b/%2F", false),
+            "/a!$&'()*+,;=:@b/%2F"
+        );
+        assert_eq!(
+            wire_form("/a b%zz%4/é?", false),
+            "/a%20b%25zz%254/%C3%A9%3F"
+        );
         assert_eq!(wire_form("a=b?c/d&e=%20", true), "a=b?c/d&e=%20");
     }
 }

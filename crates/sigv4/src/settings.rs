@@ -105,7 +105,9 @@ impl HeaderSelection {
     pub fn signs(&self, lower_name: &str) -> bool {
         match self {
             HeaderSelection::AllButUnsafe => !DEFAULT_UNSIGNED_HEADERS.contains(&lower_name),
-            HeaderSelection::Only(names) => names.iter().any(|n| n.eq_ignore_ascii_case(lower_name)),
+            HeaderSelection::Only(names) => {
+                names.iter().any(|n| n.eq_ignore_ascii_case(lower_name))
+            }
             HeaderSelection::Except(names) => {
                 !DEFAULT_UNSIGNED_HEADERS.contains(&lower_name)
                     && !names.iter().any(|n| n.eq_ignore_ascii_case(lower_name))

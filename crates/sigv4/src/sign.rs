@@ -369,7 +369,16 @@ impl fmt::Debug for SignedRequest {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
-            .map(|(n, v)| (*n, if *n == "X-Amz-Security-Token" { "<redacted>" } else { v.as_str() }))
+            .map(|(n, v)| {
+                (
+                    *n,
+                    if *n == "X-Amz-Security-Token" {
+                        "<redacted>"
+                    } else {
+                        v.as_str()
+                    },
+                )
+            })
             .collect();
         f.debug_struct("SignedRequest")
             .field("headers", &headers)
@@ -489,6 +498,7 @@ impl PayloadHash {
 fn payload_hash(payload: Payload<'_>) -> Result<PayloadHash> {
     Ok(match payload {
         Payload::Empty => PayloadHash::Fixed(EMPTY_SHA256),
+        Payload::Bytes([]) => PayloadHash::Fixed(EMPTY_SHA256),
         Payload::Bytes(b) => PayloadHash::Hex(hex_lower(&Sha256::digest(b).into())),
         Payload::Precomputed(h) => {
             if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -531,7 +541,7 @@ impl Signer {
     /// ```
     pub fn signing_key(&self, params: &SigningParams<'_>) -> SigningKey {
         self.keys.get(
-            params.credentials.secret(),
+            params.credentials,
             params.time.date_stamp(),
             params.region,
             params.service,
@@ -564,7 +574,8 @@ impl Signer {
         let token = params.credentials.session_token();
         let token_signed = params.settings.session_token == SessionToken::Signed;
         let mut replaced: [&'static str; 4] = ["authorization", "x-amz-date", "", ""];
-        let mut added: [(&'static str, &str); 3] = [("x-amz-date", params.time.amz_date()), ("", ""), ("", "")];
+        let mut added: [(&'static str, &str); 3] =
+            [("x-amz-date", params.time.amz_date()), ("", ""), ("", "")];
         let mut n_added = 1;
         if let Some(t) = token {
             replaced[2] = "x-amz-security-token";
@@ -583,7 +594,8 @@ impl Signer {
             headers: &added[..n_added],
             query: &[],
         };
-        let (steps, auth) = self.finish(request, params, rules, &additions, &payload, Mode::Header)?;
+        let (steps, auth) =
+            self.finish(request, params, rules, &additions, &payload, Mode::Header)?;
         let mut headers = Vec::with_capacity(4);
         headers.push(("Authorization", auth));
         headers.push(("X-Amz-Date", params.time.amz_date().to_owned()));

@@ -140,7 +140,10 @@ fn run_case(case: &Path, variant: &str) -> Vec<String> {
             .signed_request
             .lines()
             .any(|l| l.strip_prefix("Authorization:") == Some(auth.as_str()));
-        (signed.steps().clone(), (!ok).then(|| format!("Authorization {auth:?} not in signed request")))
+        (
+            signed.steps().clone(),
+            (!ok).then(|| format!("Authorization {auth:?} not in signed request")),
+        )
     } else {
         let expires = ctx["expiration_in_seconds"].as_u64().expect("expiry");
         let url = signer
@@ -157,7 +160,10 @@ fn run_case(case: &Path, variant: &str) -> Vec<String> {
         let mut b: Vec<&str> = ours_query.split('&').collect();
         a.sort_unstable();
         b.sort_unstable();
-        (url.steps().clone(), (a != b).then(|| format!("query {ours_query:?} != published {published_query:?}")))
+        (
+            url.steps().clone(),
+            (a != b).then(|| format!("query {ours_query:?} != published {published_query:?}")),
+        )
     };
     let mut diffs = Vec::new();
     if steps.canonical_request() != want.canonical_request {
@@ -175,7 +181,11 @@ fn run_case(case: &Path, variant: &str) -> Vec<String> {
         ));
     }
     if steps.signature() != want.signature {
-        diffs.push(format!("signature {} != {}", steps.signature(), want.signature));
+        diffs.push(format!(
+            "signature {} != {}",
+            steps.signature(),
+            want.signature
+        ));
     }
     diffs.extend(proof);
     diffs
@@ -204,6 +214,14 @@ fn every_v4_case_header_and_query() {
             }
         }
     }
-    eprintln!("AWS suite v4: {passed} of {} case variants byte-identical", cases.len() * 2);
-    assert!(failures.is_empty(), "{} failures:\n\n{}", failures.len(), failures.join("\n\n"));
+    eprintln!(
+        "AWS suite v4: {passed} of {} case variants byte-identical",
+        cases.len() * 2
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the criterion benches (sigv4, aws-sigv4 and rusty-s3 in the same run) and prints
+# each peer's median divided by ours: the figures in the README's performance section.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cargo bench --locked -p sigv4 --bench signing -- "$@"
+python3 - <<'PY'
+import json, pathlib
+root = pathlib.Path("target/criterion")
+def median(group, name):
+    f = root / group / name / "new" / "estimates.json"
+    return json.loads(f.read_text())["median"]["point_estimate"] if f.exists() else None
+rows = [
+    ("polly_get_header", "header-sign Polly GET (plain API)", ["aws-sigv4"]),
+    ("kinesis_put_record_header", "header-sign Kinesis PutRecord", ["aws-sigv4"]),
+    ("polly_get_http_request", "sign an http::Request in place (Polly GET)", ["aws-sigv4"]),
+    ("s3_presign_get", "presign S3 GET, 86400 s", ["aws-sigv4", "rusty-s3"]),
+    ("s3_put_1mib", "S3 PUT of 1 MiB (hash + sign)", ["aws-sigv4", "sha256-bare"]),
+]
+print("\n| request | sigv4 | peer | peer time | peer / sigv4 |")
+print("|---|---|---|---|---|")
+def fmt(ns):
+    return f"{ns/1000:.2f} µs" if ns < 1e5 else f"{ns/1e6:.3f} ms"
+for group, label, peers in rows:
+    ours = median(group, "sigv4")
+    if ours is None:
+        continue
+    for peer in peers:
+        theirs = median(group, peer)
+        if theirs is not None:
+            print(f"| {label} | {fmt(ours)} | {peer} | {fmt(theirs)} | {theirs/ours:.2f}x |")
+PY
