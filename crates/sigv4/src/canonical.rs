@@ -20,29 +20,42 @@ pub(crate) struct Additions<'x> {
     pub query: &'x [(&'static str, &'x str)],
 }
 
-/// A canonical request, and where its signed-headers line is.
-pub(crate) struct Canonical {
-    pub text: String,
-    pub signed_headers: Range<usize>,
+/// About how long the canonical request will be, so one allocation holds it.
+pub(crate) fn estimated_len(req: &Request<'_>, add: &Additions<'_>) -> usize {
+    let header_bytes: usize = req.headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let added_headers: usize = add.headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let added_query: usize = add
+        .query
+        .iter()
+        .map(|(n, v)| n.len() + v.len() * 3 + 2)
+        .sum();
+    let query_len = req.query.as_deref().map_or(0, str::len);
+    160 + req.method.len()
+        + 3 * (req.path.len() + query_len)
+        + 2 * header_bytes
+        + added_headers
+        + added_query
 }
 
-/// Builds the canonical request.
+/// Appends the canonical request to `text` (empty on entry); returns where its
+/// signed-headers line is.
 pub(crate) fn canonical_request(
+    text: &mut String,
     req: &Request<'_>,
     rules: Rules,
     normalize: bool,
     selection: &HeaderSelection,
     add: &Additions<'_>,
     payload_hash: &str,
-) -> Result<Canonical> {
-    let mut text = String::with_capacity(256 + req.path.len() * 2);
+) -> Result<Range<usize>> {
     text.push_str(req.method);
     text.push('\n');
-    push_path(&mut text, &req.path, rules, normalize);
+    push_path(text, &req.path, rules, normalize);
     text.push('\n');
-    push_query(&mut text, req.query.as_deref().unwrap_or(""), add.query);
+    push_query(text, req.query.as_deref().unwrap_or(""), add.query);
     text.push('\n');
-    let headers = collect_headers(req, selection, add)?;
+    let mut headers = SmallVec::new();
+    collect_headers(req, selection, add, &mut headers)?;
     for (i, (name, value)) in headers.iter().enumerate() {
         if i > 0 && headers[i - 1].0 == *name {
             text.push(',');
@@ -57,22 +70,11 @@ pub(crate) fn canonical_request(
     }
     text.push_str("\n\n");
     let start = text.len();
-    for (i, (name, _)) in headers.iter().enumerate() {
-        if i > 0 && headers[i - 1].0 == *name {
-            continue;
-        }
-        if i > 0 {
-            text.push(';');
-        }
-        text.push_str(name);
-    }
+    push_names(text, &headers);
     let signed_headers = start..text.len();
     text.push('\n');
     text.push_str(payload_hash);
-    Ok(Canonical {
-        text,
-        signed_headers,
-    })
+    Ok(signed_headers)
 }
 
 fn push_path(out: &mut String, path: &str, rules: Rules, normalize: bool) {
@@ -173,14 +175,15 @@ pub(crate) fn query_has_param(raw: &str, name: &str) -> bool {
 }
 
 type Header<'a> = (Cow<'a, str>, Cow<'a, str>);
+type Headers<'a> = SmallVec<[Header<'a>; 8]>;
 
 /// The signed headers, lower-cased, trimmed and sorted by name (repeats kept in order).
 fn collect_headers<'a>(
     req: &'a Request<'_>,
     selection: &HeaderSelection,
     add: &'a Additions<'_>,
-) -> Result<SmallVec<[Header<'a>; 12]>> {
-    let mut out: SmallVec<[Header<'a>; 12]> = SmallVec::new();
+    out: &mut Headers<'a>,
+) -> Result<()> {
     let mut has_host = false;
     for &(name, value) in req.headers.iter() {
         if name.is_empty() || !name.bytes().all(is_tchar) {
@@ -212,7 +215,33 @@ fn collect_headers<'a>(
         out.push((Cow::Borrowed(name), Cow::Borrowed(value)));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(())
+}
+
+/// The `;`-separated names of the headers that would be signed.
+pub(crate) fn signed_header_names(
+    req: &Request<'_>,
+    selection: &HeaderSelection,
+    add: &Additions<'_>,
+) -> Result<String> {
+    let mut headers = SmallVec::new();
+    collect_headers(req, selection, add, &mut headers)?;
+    let mut out = String::with_capacity(64);
+    push_names(&mut out, &headers);
     Ok(out)
+}
+
+/// Appends the distinct names of sorted headers, `;`-separated.
+fn push_names(out: &mut String, headers: &Headers<'_>) {
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 && headers[i - 1].0 == *name {
+            continue;
+        }
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
 }
 
 fn check_value(name: &str, value: &str) -> Result<()> {

@@ -46,7 +46,7 @@ impl Signer {
         .with_owned_headers(headers)
         .with_payload(payload);
         let signed = self.sign(&req, params)?;
-        let mut to_set = Vec::with_capacity(signed.headers().len());
+        let mut to_set = Vec::with_capacity(4);
         for (name, value) in signed.headers() {
             let value = HeaderValue::from_str(value)
                 .map_err(|_| Error::header_value(name, "it cannot be an HTTP header value"))?;

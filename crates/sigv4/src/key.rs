@@ -81,9 +81,13 @@ impl SigningKey {
     }
 
     pub(crate) fn sign_raw(&self, data: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac.clone();
-        mac.update(data);
-        mac.finalize().into_bytes().into()
+        self.clone().into_signature(data)
+    }
+
+    /// Like [`sign_raw`](Self::sign_raw), using up this copy of the key (no second copy).
+    pub(crate) fn into_signature(mut self, data: &[u8]) -> [u8; 32] {
+        self.mac.update(data);
+        self.mac.finalize().into_bytes().into()
     }
 }
 

@@ -297,56 +297,57 @@ fn normalize_authority<'u>(authority: &'u str, default_port: &str) -> Result<Cow
             "credentials in the URL (user@host) are not supported: pass them as credentials",
         ));
     }
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let Some(close) = v6.find(']') else {
+    let b = authority.as_bytes();
+    let (host_end, upper) = if b.first() == Some(&b'[') {
+        let Some(close) = b.iter().position(|&c| c == b']') else {
             return Err(Error::url("an IPv6 host lacks its closing ']'"));
         };
-        let after = &v6[close + 1..];
-        let port = match after.strip_prefix(':') {
-            Some(p) => Some(p),
-            None if after.is_empty() => None,
-            None => return Err(Error::url("unexpected text after the IPv6 host")),
-        };
-        if !v6[..close]
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        if !b[1..close]
+            .iter()
+            .all(|c| c.is_ascii_hexdigit() || *c == b':' || *c == b'.')
         {
             return Err(Error::url(
                 "the IPv6 host holds characters other than hex digits, ':' and '.'",
             ));
         }
-        (&authority[..close + 2], port)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
+        if !matches!(b.get(close + 1), None | Some(b':')) {
+            return Err(Error::url("unexpected text after the IPv6 host"));
         }
+        (close + 1, b[..close].iter().any(u8::is_ascii_uppercase))
+    } else {
+        let mut upper = false;
+        let mut end = b.len();
+        for (i, &c) in b.iter().enumerate() {
+            if c == b':' {
+                end = i;
+                break;
+            }
+            if !HOST[usize::from(c)] {
+                return Err(Error::url(
+                    "the host holds characters a host name cannot have (a non-ASCII name must be given in its xn-- form)",
+                ));
+            }
+            upper |= c.is_ascii_uppercase();
+        }
+        (end, upper)
     };
+    let host = &authority[..host_end];
     if host.is_empty() {
         return Err(Error::url("the host is empty"));
     }
-    if !host.starts_with('[') && !host.bytes().all(|b| HOST[usize::from(b)]) {
-        return Err(Error::url(
-            "the host holds characters a host name cannot have (a non-ASCII name must be given in its xn-- form)",
-        ));
-    }
-    if let Some(p) = port
-        && (p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let port = authority.get(host_end + 1..).unwrap_or("");
+    if port.len() > 5 || !port.bytes().all(|c| c.is_ascii_digit()) {
         return Err(Error::url("the port is not a number from 0 to 65535"));
     }
-    let port = port.filter(|p| !p.is_empty() && *p != default_port);
-    let lower_needed = host.bytes().any(|b| b.is_ascii_uppercase());
-    Ok(match (port, lower_needed) {
-        (None, false) => Cow::Borrowed(host),
-        (Some(_), false) if port.map(|p| p.len() + 1 + host.len()) == Some(authority.len()) => {
-            Cow::Borrowed(authority)
-        }
-        (port, _) => {
+    let keep_port = !port.is_empty() && port != default_port;
+    Ok(match (keep_port, upper) {
+        (false, false) => Cow::Borrowed(host),
+        (true, false) => Cow::Borrowed(authority),
+        (keep_port, true) => {
             let mut s = host.to_ascii_lowercase();
-            if let Some(p) = port {
+            if keep_port {
                 s.push(':');
-                s.push_str(p);
+                s.push_str(port);
             }
             Cow::Owned(s)
         }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use crate::canonical::{Additions, canonical_request, query_has_param};
+use crate::canonical::{
+    Additions, canonical_request, estimated_len, query_has_param, signed_header_names,
+};
 use crate::credentials::Credentials;
 use crate::encode::{AWS_QUERY, encode_into, hex_lower, push_hex};
 use crate::error::{Error, ErrorKind, Result};
@@ -149,9 +151,12 @@ fn check_scope_part(part: &'static str, value: &str) -> Result<()> {
 /// `Debug` shows the canonical request with any session token replaced by `<redacted>`.
 #[derive(Clone)]
 pub struct SigningSteps {
-    canonical_request: String,
+    /// The canonical request, the string to sign, then what the output needs
+    /// (`Authorization` value, session token, URL): one allocation for all of it.
+    buf: String,
+    canonical: Range<usize>,
     signed_headers: Range<usize>,
-    string_to_sign: String,
+    string_to_sign: Range<usize>,
     scope: Range<usize>,
     signature: [u8; 64],
 }
@@ -170,7 +175,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn canonical_request(&self) -> &str {
-        &self.canonical_request
+        &self.buf[self.canonical.clone()]
     }
 
     /// The canonical request with the session token's value replaced by `<redacted>`.
@@ -184,7 +189,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn redacted_canonical_request(&self) -> String {
-        redact_token(&self.canonical_request)
+        redact_token(self.canonical_request())
     }
 
     /// The hex SHA-256 of the canonical request (the last line of the string to sign).
@@ -197,7 +202,22 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn canonical_request_hash(&self) -> &str {
-        &self.string_to_sign[self.string_to_sign.len() - 64..]
+        &self.buf[self.string_to_sign.end - 64..self.string_to_sign.end]
+    }
+
+    /// The payload hash: the last line of the canonical request (a hex SHA-256,
+    /// `UNSIGNED-PAYLOAD` or a streaming marker).
+    ///
+    /// ```
+    /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+    /// # let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+    /// assert_eq!(signed.steps().payload_hash(), sigv4::EMPTY_SHA256);
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn payload_hash(&self) -> &str {
+        let cr = self.canonical_request();
+        cr.rsplit_once('\n').map_or(cr, |(_, last)| last)
     }
 
     /// The string to sign: algorithm, time, scope and canonical request hash.
@@ -210,7 +230,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn string_to_sign(&self) -> &str {
-        &self.string_to_sign
+        &self.buf[self.string_to_sign.clone()]
     }
 
     /// The credential scope, `date/region/service/aws4_request`.
@@ -223,7 +243,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn credential_scope(&self) -> &str {
-        &self.string_to_sign[self.scope.clone()]
+        &self.buf[self.scope.clone()]
     }
 
     /// The signed header names, `;`-separated.
@@ -236,7 +256,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn signed_headers(&self) -> &str {
-        &self.canonical_request[self.signed_headers.clone()]
+        &self.buf[self.signed_headers.clone()]
     }
 
     /// The signature: 64 lower-case hex digits.
@@ -258,7 +278,7 @@ impl fmt::Debug for SigningSteps {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigningSteps")
             .field("canonical_request", &self.redacted_canonical_request())
-            .field("string_to_sign", &self.string_to_sign)
+            .field("string_to_sign", &self.string_to_sign())
             .field("signature", &self.signature())
             .finish()
     }
@@ -311,14 +331,17 @@ pub(crate) fn redact_query_token(query: &str) -> String {
 ///     // set (replace) each header on the outgoing request
 ///     # let _ = (name, value);
 /// }
-/// assert_eq!(signed.headers()[0].0, "Authorization");
+/// assert_eq!(signed.headers().next().map(|(name, _)| name), Some("Authorization"));
 /// assert!(signed.authorization().starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/polly/aws4_request, SignedHeaders=host;x-amz-date, Signature="));
 /// # Ok::<(), sigv4::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct SignedRequest {
     steps: SigningSteps,
-    headers: Vec<(&'static str, String)>,
+    authorization: Range<usize>,
+    session_token: Option<Range<usize>>,
+    amz_date: SigningTime,
+    content_sha256: bool,
 }
 
 impl SignedRequest {
@@ -329,12 +352,26 @@ impl SignedRequest {
     /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
     /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20150830T123600Z")?)?;
     /// let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://b.s3.amazonaws.com/k")?, &params)?;
-    /// let names: Vec<_> = signed.headers().iter().map(|(n, _)| *n).collect();
+    /// let names: Vec<_> = signed.headers().map(|(name, _)| name).collect();
     /// assert_eq!(names, ["Authorization", "X-Amz-Date", "x-amz-content-sha256"]);
     /// # Ok::<(), sigv4::Error>(())
     /// ```
-    pub fn headers(&self) -> &[(&'static str, String)] {
-        &self.headers
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        let token = self
+            .session_token
+            .clone()
+            .map(|r| ("X-Amz-Security-Token", &self.steps.buf[r]));
+        let sha = self
+            .content_sha256
+            .then(|| ("x-amz-content-sha256", self.steps.payload_hash()));
+        [
+            Some(("Authorization", self.authorization())),
+            Some(("X-Amz-Date", self.amz_date.amz_date())),
+            token,
+            sha,
+        ]
+        .into_iter()
+        .flatten()
     }
 
     /// The `Authorization` header's value.
@@ -347,7 +384,7 @@ impl SignedRequest {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn authorization(&self) -> &str {
-        &self.headers[0].1
+        &self.steps.buf[self.authorization.clone()]
     }
 
     /// The intermediate steps.
@@ -367,17 +404,14 @@ impl SignedRequest {
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
+            .headers()
             .map(|(n, v)| {
-                (
-                    *n,
-                    if *n == "X-Amz-Security-Token" {
-                        "<redacted>"
-                    } else {
-                        v.as_str()
-                    },
-                )
+                let v = if n == "X-Amz-Security-Token" {
+                    "<redacted>"
+                } else {
+                    v
+                };
+                (n, v)
             })
             .collect();
         f.debug_struct("SignedRequest")
@@ -405,7 +439,7 @@ impl fmt::Debug for SignedRequest {
 #[derive(Clone)]
 pub struct PresignedUrl {
     steps: SigningSteps,
-    url: String,
+    url: Range<usize>,
 }
 
 impl PresignedUrl {
@@ -419,7 +453,7 @@ impl PresignedUrl {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn url(&self) -> &str {
-        &self.url
+        &self.steps.buf[self.url.clone()]
     }
 
     /// The intermediate steps.
@@ -438,9 +472,9 @@ impl PresignedUrl {
 
 impl fmt::Debug for PresignedUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let url = match self.url.split_once('?') {
+        let url = match self.url().split_once('?') {
             Some((base, q)) => format!("{base}?{}", redact_query_token(q)),
-            None => self.url.clone(),
+            None => self.url().to_owned(),
         };
         f.debug_struct("PresignedUrl")
             .field("url", &url)
@@ -472,12 +506,6 @@ impl fmt::Debug for PresignedUrl {
 #[derive(Debug, Default)]
 pub struct Signer {
     keys: KeyCache,
-}
-
-/// Header signing or presigning.
-enum Mode {
-    Header,
-    Query,
 }
 
 /// The payload line of the canonical request.
@@ -554,7 +582,7 @@ impl Signer {
     /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
     /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
     /// let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
-    /// assert_eq!(signed.headers()[1], ("X-Amz-Date", "20150830T123600Z".to_string()));
+    /// assert_eq!(signed.headers().nth(1), Some(("X-Amz-Date", "20150830T123600Z")));
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn sign(&self, request: &Request<'_>, params: &SigningParams<'_>) -> Result<SignedRequest> {
@@ -594,18 +622,32 @@ impl Signer {
             headers: &added[..n_added],
             query: &[],
         };
-        let (steps, auth) =
-            self.finish(request, params, rules, &additions, &payload, Mode::Header)?;
-        let mut headers = Vec::with_capacity(4);
-        headers.push(("Authorization", auth));
-        headers.push(("X-Amz-Date", params.time.amz_date().to_owned()));
-        if let Some(t) = token {
-            headers.push(("X-Amz-Security-Token", t.to_owned()));
-        }
-        if send_sha {
-            headers.push(("x-amz-content-sha256", payload.as_str().to_owned()));
-        }
-        Ok(SignedRequest { steps, headers })
+        let extra = 300 + token.map_or(0, str::len);
+        let mut steps = self.finish(request, params, rules, &additions, &payload, extra)?;
+        let start = steps.buf.len();
+        let buf = &mut steps.buf;
+        buf.push_str(ALGORITHM);
+        buf.push_str(" Credential=");
+        buf.push_str(params.credentials.access_key_id());
+        buf.push('/');
+        buf.extend_from_within(steps.scope.clone());
+        buf.push_str(", SignedHeaders=");
+        buf.extend_from_within(steps.signed_headers.clone());
+        buf.push_str(", Signature=");
+        buf.push_str(std::str::from_utf8(&steps.signature).unwrap_or_default());
+        let authorization = start..buf.len();
+        let session_token = token.map(|t| {
+            let start = buf.len();
+            buf.push_str(t);
+            start..buf.len()
+        });
+        Ok(SignedRequest {
+            steps,
+            authorization,
+            session_token,
+            amz_date: params.time,
+            content_sha256: send_sha,
+        })
     }
 
     /// Presigns `request` into a URL valid for `expires` (1 second to 7 days, whole seconds).
@@ -662,66 +704,52 @@ impl Signer {
         if let (Some(t), true) = (token, token_signed) {
             query.push(("X-Amz-Security-Token", t));
         }
-        let signed_headers = self.presign_signed_headers(request, params, rules)?;
+        let no_additions = Additions {
+            replaced: &["authorization"],
+            headers: &[],
+            query: &[],
+        };
+        let signed_headers = signed_header_names(request, &params.settings.headers, &no_additions)?;
         query.push(("X-Amz-SignedHeaders", &signed_headers));
         let additions = Additions {
             replaced: &["authorization"],
             headers: &[],
             query: &query,
         };
-        let (steps, _) = self.finish(request, params, rules, &additions, &payload, Mode::Query)?;
-        let mut url = String::with_capacity(request.path.len() + 512);
-        request.push_url_without_query(&mut url);
-        url.push('?');
+        let extra = 2 * request.path.len()
+            + request.query.as_deref().map_or(0, str::len)
+            + 400
+            + 3 * token.map_or(0, str::len);
+        let mut steps = self.finish(request, params, rules, &additions, &payload, extra)?;
+        let signature = steps.signature;
+        let buf = &mut steps.buf;
+        let start = buf.len();
+        request.push_url_without_query(buf);
+        buf.push('?');
         if let Some(q) = request.query.as_deref().filter(|q| !q.is_empty()) {
-            url.push_str(q);
-            url.push('&');
+            buf.push_str(q);
+            buf.push('&');
         }
-        let mut tail: Vec<(&str, &str)> = query
+        let signature = std::str::from_utf8(&signature).unwrap_or_default();
+        let in_url = query
             .iter()
             .copied()
             .filter(|(n, _)| *n != "X-Amz-Security-Token")
-            .collect();
-        if let Some(t) = token {
-            tail.push(("X-Amz-Security-Token", t));
-        }
-        tail.push(("X-Amz-Signature", steps.signature()));
-        for (i, (name, value)) in tail.into_iter().enumerate() {
+            .chain(token.map(|t| ("X-Amz-Security-Token", t)))
+            .chain(std::iter::once(("X-Amz-Signature", signature)));
+        for (i, (name, value)) in in_url.enumerate() {
             if i > 0 {
-                url.push('&');
+                buf.push('&');
             }
-            url.push_str(name);
-            url.push('=');
-            encode_into(&mut url, value.as_bytes(), AWS_QUERY);
+            buf.push_str(name);
+            buf.push('=');
+            encode_into(buf, value.as_bytes(), AWS_QUERY);
         }
+        let url = start..buf.len();
         Ok(PresignedUrl { steps, url })
     }
 
-    /// The signed-headers list of a presigned request (it goes into its own query).
-    fn presign_signed_headers(
-        &self,
-        request: &Request<'_>,
-        params: &SigningParams<'_>,
-        rules: Rules,
-    ) -> Result<String> {
-        let additions = Additions {
-            replaced: &["authorization"],
-            headers: &[],
-            query: &[],
-        };
-        let probe = canonical_request(
-            request,
-            rules,
-            false,
-            &params.settings.headers,
-            &additions,
-            "",
-        )?;
-        Ok(probe.text[probe.signed_headers].to_owned())
-    }
-
-    /// Canonicalizes, hashes and signs; returns the steps and, for header mode, the
-    /// `Authorization` value.
+    /// Canonicalizes, hashes and signs, leaving room for `extra` bytes of output.
     fn finish(
         &self,
         request: &Request<'_>,
@@ -729,10 +757,18 @@ impl Signer {
         rules: Rules,
         additions: &Additions<'_>,
         payload: &PayloadHash,
-        mode: Mode,
-    ) -> Result<(SigningSteps, String)> {
+        extra: usize,
+    ) -> Result<SigningSteps> {
         let normalize = rules == Rules::Generic && params.settings.normalize_path.unwrap_or(true);
-        let canonical = canonical_request(
+        let mut buf = String::with_capacity(
+            estimated_len(request, additions)
+                + 160
+                + params.region.len()
+                + params.service.len()
+                + extra,
+        );
+        let signed_headers = canonical_request(
+            &mut buf,
             request,
             rules,
             normalize,
@@ -740,42 +776,33 @@ impl Signer {
             additions,
             payload.as_str(),
         )?;
-        let mut sts = String::with_capacity(ALGORITHM.len() + 120);
-        sts.push_str(ALGORITHM);
-        sts.push('\n');
-        sts.push_str(params.time.amz_date());
-        sts.push('\n');
-        let scope_start = sts.len();
-        params.push_scope(&mut sts);
-        let scope = scope_start..sts.len();
-        sts.push('\n');
-        push_hex(&mut sts, &Sha256::digest(canonical.text.as_bytes()).into());
-        let key = self.signing_key(params);
-        let signature = hex_lower(&key.sign_raw(sts.as_bytes()));
-        let steps = SigningSteps {
-            canonical_request: canonical.text,
-            signed_headers: canonical.signed_headers,
-            string_to_sign: sts,
+        let canonical = 0..buf.len();
+        let hash: [u8; 32] = Sha256::digest(buf.as_bytes()).into();
+        buf.push('\n');
+        let sts_start = buf.len();
+        buf.push_str(ALGORITHM);
+        buf.push('\n');
+        buf.push_str(params.time.amz_date());
+        buf.push('\n');
+        let scope_start = buf.len();
+        params.push_scope(&mut buf);
+        let scope = scope_start..buf.len();
+        buf.push('\n');
+        push_hex(&mut buf, &hash);
+        let string_to_sign = sts_start..buf.len();
+        let signature = hex_lower(
+            &self
+                .signing_key(params)
+                .into_signature(buf[string_to_sign.clone()].as_bytes()),
+        );
+        Ok(SigningSteps {
+            buf,
+            canonical,
+            signed_headers,
+            string_to_sign,
             scope,
             signature,
-        };
-        let auth = match mode {
-            Mode::Query => String::new(),
-            Mode::Header => {
-                let mut a = String::with_capacity(200);
-                a.push_str(ALGORITHM);
-                a.push_str(" Credential=");
-                a.push_str(params.credentials.access_key_id());
-                a.push('/');
-                a.push_str(steps.credential_scope());
-                a.push_str(", SignedHeaders=");
-                a.push_str(steps.signed_headers());
-                a.push_str(", Signature=");
-                a.push_str(steps.signature());
-                a
-            }
-        };
-        Ok((steps, auth))
+        })
     }
 }
 
