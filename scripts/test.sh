@@ -10,6 +10,12 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "benches build (run them with scripts/bench.sh)"
+cargo bench --workspace --locked --no-run
+
+step "fuzz smoke (scripts/fuzz.sh runs longer)"
+scripts/fuzz.sh canonicalize "${SIGV4_FUZZ_SECONDS:-20}"
+
 step "botocore oracle: 10,000 random requests (seed 20261123)"
 py=$(scripts/python-venv.sh | tail -n 1)
 mkdir -p target/oracle
@@ -19,9 +25,3 @@ export SIGV4_BOTOCORE_CASES="$PWD/target/oracle/botocore-cases.jsonl"
 
 step "tests (unit, AWS suite, S3 examples, botocore differential, doc examples)"
 cargo test --workspace --locked
-
-step "benches build (run them with scripts/bench.sh)"
-cargo bench --workspace --locked --no-run
-
-step "fuzz smoke (scripts/fuzz.sh runs longer)"
-scripts/fuzz.sh canonicalize "${SIGV4_FUZZ_SECONDS:-20}"

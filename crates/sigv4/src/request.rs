@@ -110,18 +110,14 @@ impl<'a> Request<'a> {
             return Err(Error::url("it must start with http:// or https://"));
         };
         let rest = &url[sep + 3..];
-        let end = rest
-            .bytes()
-            .position(|b| matches!(b, b'/' | b'?' | b'#'))
-            .unwrap_or(rest.len());
-        let authority = &rest[..end];
-        let url_host = normalize_authority(authority, default_port)?;
-        let rest = &rest[end..];
-        let rest = &rest[..rest.bytes().position(|b| b == b'#').unwrap_or(rest.len())];
-        let (path, query) = match rest.bytes().position(|b| b == b'?') {
+        let rest = rest.find('#').map_or(rest, |at| &rest[..at]);
+        let (before_query, query) = match rest.find('?') {
             Some(at) => (&rest[..at], Some(&rest[at + 1..])),
             None => (rest, None),
         };
+        let (authority, path) =
+            before_query.split_at(before_query.find('/').unwrap_or(before_query.len()));
+        let url_host = normalize_authority(authority, default_port)?;
         Ok(Request {
             method,
             scheme: Some(scheme),
