@@ -5,57 +5,49 @@ use std::ops::Range;
 
 use smallvec::SmallVec;
 
-use crate::encode::{AWS_PATH, AWS_QUERY, decode_query_component, encode_into, is_unreserved};
+use crate::encode::{decode_query_component, encode_into, is_unreserved};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::{Request, is_tchar};
 use crate::settings::{HeaderSelection, Rules};
 
-/// What the signer adds to the request's own parts before canonicalizing.
+/// Headers the signer replaces and adds before canonicalizing.
 pub(crate) struct Additions<'x> {
     /// Lower-case names of request headers the signer replaces.
     pub replaced: &'x [&'static str],
     /// Headers the signer adds (lower-case name, value).
     pub headers: &'x [(&'static str, &'x str)],
-    /// Query parameters the signer adds (unreserved name, raw value).
-    pub query: &'x [(&'static str, &'x str)],
 }
 
 /// About how long the canonical request will be, so one allocation holds it.
-pub(crate) fn estimated_len(req: &Request<'_>, add: &Additions<'_>) -> usize {
-    let header_bytes: usize = req.headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
-    let added_headers: usize = add.headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
-    let added_query: usize = add
-        .query
-        .iter()
-        .map(|(n, v)| n.len() + v.len() * 3 + 2)
-        .sum();
+pub(crate) fn estimated_len(
+    req: &Request<'_>,
+    headers: &Headers<'_>,
+    query: &[(&str, &str)],
+) -> usize {
+    let header_bytes: usize = headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let added_query: usize = query.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
     let query_len = req.query.as_deref().map_or(0, str::len);
-    160 + req.method.len()
-        + 3 * (req.path.len() + query_len)
-        + 2 * header_bytes
-        + added_headers
-        + added_query
+    100 + req.method.len() + 3 * (req.path.len() + query_len) + 2 * header_bytes + added_query
 }
 
-/// Appends the canonical request to `text` (empty on entry); returns where its
-/// signed-headers line is.
+/// Appends the canonical request to `text`; returns where its signed-headers line is.
+///
+/// `headers` come from [`collect_headers`]; `query` holds parameters the signer adds,
+/// their values already encoded.
 pub(crate) fn canonical_request(
     text: &mut String,
     req: &Request<'_>,
-    rules: Rules,
-    normalize: bool,
-    selection: &HeaderSelection,
-    add: &Additions<'_>,
+    (rules, normalize): (Rules, bool),
+    headers: &Headers<'_>,
+    query: &[(&str, &str)],
     payload_hash: &str,
-) -> Result<Range<usize>> {
+) -> Range<usize> {
     text.push_str(req.method);
     text.push('\n');
     push_path(text, &req.path, rules, normalize);
     text.push('\n');
-    push_query(text, req.query.as_deref().unwrap_or(""), add.query);
+    push_query(text, req.query.as_deref().unwrap_or(""), query);
     text.push('\n');
-    let mut headers = SmallVec::new();
-    collect_headers(req, selection, add, &mut headers)?;
     for (i, (name, value)) in headers.iter().enumerate() {
         if i > 0 && headers[i - 1].0 == *name {
             text.push(',');
@@ -70,11 +62,11 @@ pub(crate) fn canonical_request(
     }
     text.push_str("\n\n");
     let start = text.len();
-    push_names(text, &headers);
+    push_names(text, headers, ";");
     let signed_headers = start..text.len();
     text.push('\n');
     text.push_str(payload_hash);
-    Ok(signed_headers)
+    signed_headers
 }
 
 fn push_path(out: &mut String, path: &str, rules: Rules, normalize: bool) {
@@ -90,7 +82,7 @@ fn push_path(out: &mut String, path: &str, rules: Rules, normalize: bool) {
     if path.bytes().all(|b| is_unreserved(b) || b == b'/') {
         out.push_str(&path);
     } else {
-        encode_into(out, path.as_bytes(), AWS_PATH);
+        encode_into(out, path.as_bytes(), true);
     }
 }
 
@@ -125,7 +117,7 @@ pub(crate) fn remove_dot_segments(path: &str) -> Cow<'_, str> {
 }
 
 /// Appends the canonical query: each name and value decoded and re-encoded the AWS
-/// way, sorted by name then value. `added` values are raw (not yet encoded).
+/// way, sorted by name then value. `added` pairs are already encoded.
 fn push_query(out: &mut String, raw: &str, added: &[(&str, &str)]) {
     let mut pairs: SmallVec<[(Cow<'_, str>, Cow<'_, str>); 16]> = SmallVec::new();
     for part in raw.split('&').filter(|p| !p.is_empty()) {
@@ -133,7 +125,7 @@ fn push_query(out: &mut String, raw: &str, added: &[(&str, &str)]) {
         pairs.push((canonical_component(k), canonical_component(v)));
     }
     for &(k, v) in added {
-        pairs.push((Cow::Borrowed(k), encoded(v.as_bytes())));
+        pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
     }
     pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     for (i, (k, v)) in pairs.iter().enumerate() {
@@ -160,7 +152,7 @@ fn encoded(bytes: &[u8]) -> Cow<'_, str> {
         Ok(s) if bytes.iter().all(|&b| is_unreserved(b)) => Cow::Borrowed(s),
         _ => {
             let mut out = String::with_capacity(bytes.len() * 3);
-            encode_into(&mut out, bytes, AWS_QUERY);
+            encode_into(&mut out, bytes, false);
             Cow::Owned(out)
         }
     }
@@ -175,10 +167,11 @@ pub(crate) fn query_has_param(raw: &str, name: &str) -> bool {
 }
 
 type Header<'a> = (Cow<'a, str>, Cow<'a, str>);
-type Headers<'a> = SmallVec<[Header<'a>; 8]>;
+/// Signed headers: lower-case names, canonical values, sorted by name.
+pub(crate) type Headers<'a> = SmallVec<[Header<'a>; 8]>;
 
 /// The signed headers, lower-cased, trimmed and sorted by name (repeats kept in order).
-fn collect_headers<'a>(
+pub(crate) fn collect_headers<'a>(
     req: &'a Request<'_>,
     selection: &HeaderSelection,
     add: &'a Additions<'_>,
@@ -212,35 +205,28 @@ fn collect_headers<'a>(
         out.push((Cow::Borrowed("host"), Cow::Borrowed(host)));
     }
     for &(name, value) in add.headers {
-        out.push((Cow::Borrowed(name), Cow::Borrowed(value)));
+        out.push((Cow::Borrowed(name), trim_all(value)));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(())
 }
 
-/// The `;`-separated names of the headers that would be signed.
-pub(crate) fn signed_header_names(
-    req: &Request<'_>,
-    selection: &HeaderSelection,
-    add: &Additions<'_>,
-) -> Result<String> {
-    let mut headers = SmallVec::new();
-    collect_headers(req, selection, add, &mut headers)?;
-    let mut out = String::with_capacity(64);
-    push_names(&mut out, &headers);
-    Ok(out)
-}
-
-/// Appends the distinct names of sorted headers, `;`-separated.
-fn push_names(out: &mut String, headers: &Headers<'_>) {
+/// Appends the distinct names of sorted headers, separated by `sep` (`;`, or `%3B`
+/// for a presigned URL's query, names being tokens that need no other encoding but
+/// for a few symbols, which are encoded too).
+pub(crate) fn push_names(out: &mut String, headers: &Headers<'_>, sep: &str) {
     for (i, (name, _)) in headers.iter().enumerate() {
         if i > 0 && headers[i - 1].0 == *name {
             continue;
         }
         if i > 0 {
-            out.push(';');
+            out.push_str(sep);
         }
-        out.push_str(name);
+        if sep == ";" {
+            out.push_str(name);
+        } else {
+            encode_into(out, name.as_bytes(), false);
+        }
     }
 }
 

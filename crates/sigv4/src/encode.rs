@@ -2,24 +2,31 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
-
-/// Everything but the RFC 3986 unreserved set (A-Z a-z 0-9 `-_.~`) is encoded.
-pub(crate) const AWS_QUERY: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// The same, but `/` stays: a path's segments are encoded, not its separators.
-pub(crate) const AWS_PATH: &AsciiSet = &AWS_QUERY.remove(b'/');
-
-/// Appends `bytes` percent-encoded with `set` (upper-case hex).
-pub(crate) fn encode_into(out: &mut String, bytes: &[u8], set: &'static AsciiSet) {
-    for chunk in percent_encode(bytes, set) {
-        out.push_str(chunk);
+/// Appends `bytes` percent-encoded the AWS way: everything but the RFC 3986 unreserved
+/// set (A-Z a-z 0-9 `-_.~`), and `/` too unless `keep_slash`, becomes `%XY` (upper-case
+/// hex). Hand-written rather than `percent-encoding`'s iterator: this is the hot path of
+/// presigning, and copying unreserved runs whole is several times faster.
+pub(crate) fn encode_into(out: &mut String, bytes: &[u8], keep_slash: bool) {
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if UNRESERVED[usize::from(b)] || (keep_slash && b == b'/') {
+            continue;
+        }
+        push_ascii(out, &bytes[run..i]);
+        out.push('%');
+        out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_UPPER[usize::from(b & 0xf)]));
+        run = i + 1;
     }
+    push_ascii(out, &bytes[run..]);
 }
+
+/// Appends bytes known to be ASCII.
+fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
+}
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// A byte class: ASCII letters and digits plus `extra`.
 const fn class(extra: &[u8]) -> [bool; 256] {
@@ -41,8 +48,8 @@ const fn class(extra: &[u8]) -> [bool; 256] {
 const UNRESERVED: [bool; 256] = class(b"-_.~");
 /// RFC 9110 token characters (method and header names).
 pub(crate) const TCHAR: [bool; 256] = class(b"!#$%&'*+-.^_`|~");
-/// What a registered host name may hold.
-pub(crate) const HOST: [bool; 256] = class(b"-._~!$&'()*+,;=%");
+/// What a registered host name may hold (no `%`: clients decode it before sending).
+pub(crate) const HOST: [bool; 256] = class(b"-._~!$&'()*+,;=");
 /// What may stand as is in a path on the wire (a `%` is checked apart).
 pub(crate) const WIRE_PATH: [bool; 256] = class(b"-._~!$&'()*+,;=:@/");
 /// What may stand as is in a query on the wire (a `%` is checked apart).
@@ -126,10 +133,25 @@ mod tests {
     #[test]
     fn encodes_all_but_unreserved() {
         let mut s = String::new();
-        encode_into(&mut s, "a b/+~é".as_bytes(), AWS_QUERY);
+        encode_into(&mut s, "a b/+~é".as_bytes(), false);
         assert_eq!(s, "a%20b%2F%2B~%C3%A9");
         s.clear();
-        encode_into(&mut s, b"/a b/", AWS_PATH);
+        encode_into(&mut s, b"/a b/", true);
         assert_eq!(s, "/a%20b/");
+        // Every byte: unreserved as is, the rest %XY.
+        let all: Vec<u8> = (0..=255).collect();
+        s.clear();
+        encode_into(&mut s, &all, false);
+        let want: String = all
+            .iter()
+            .map(|&b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        assert_eq!(s, want);
     }
 }

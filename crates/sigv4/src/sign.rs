@@ -1,16 +1,18 @@
 //! Header signing and presigning, and the intermediate steps they return.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::ops::Range;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
+use smallvec::SmallVec;
 
 use crate::canonical::{
-    Additions, canonical_request, estimated_len, query_has_param, signed_header_names,
+    Additions, Headers, canonical_request, collect_headers, estimated_len, push_names,
+    query_has_param,
 };
 use crate::credentials::Credentials;
-use crate::encode::{AWS_QUERY, encode_into, hex_lower, push_hex};
+use crate::encode::{encode_into, hex_lower, push_hex};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{KeyCache, SigningKey};
 use crate::request::{Payload, Request};
@@ -143,6 +145,17 @@ fn check_scope_part(part: &'static str, value: &str) -> Result<()> {
         reason,
     }
     .into())
+}
+
+/// The session token, refused if it could not travel in a header or a URL as is.
+fn checked_token(credentials: &Credentials) -> Result<Option<&str>> {
+    match credentials.session_token() {
+        Some(t) if t.bytes().any(|b| b < 0x20 || b == 0x7f) => Err(Error::header_value(
+            "X-Amz-Security-Token",
+            "the session token holds a line break or another control character",
+        )),
+        token => Ok(token),
+    }
 }
 
 /// Every intermediate of a signature: canonical request, its hash, string to sign,
@@ -599,7 +612,7 @@ impl Signer {
                     )
             }
         };
-        let token = params.credentials.session_token();
+        let token = checked_token(params.credentials)?;
         let token_signed = params.settings.session_token == SessionToken::Signed;
         let mut replaced: [&'static str; 4] = ["authorization", "x-amz-date", "", ""];
         let mut added: [(&'static str, &str); 3] =
@@ -620,10 +633,19 @@ impl Signer {
         let additions = Additions {
             replaced: &replaced,
             headers: &added[..n_added],
-            query: &[],
         };
+        let mut headers = Headers::new();
+        collect_headers(request, &params.settings.headers, &additions, &mut headers)?;
         let extra = 300 + token.map_or(0, str::len);
-        let mut steps = self.finish(request, params, rules, &additions, &payload, extra)?;
+        let mut steps = self.finish(
+            request,
+            params,
+            rules,
+            &headers,
+            &[],
+            payload.as_str(),
+            extra,
+        );
         let start = steps.buf.len();
         let buf = &mut steps.buf;
         buf.push_str(ALGORITHM);
@@ -687,40 +709,58 @@ impl Signer {
             (Rules::S3, Payload::Empty) => PayloadHash::Fixed("UNSIGNED-PAYLOAD"),
             (_, p) => payload_hash(p)?,
         };
-        let mut credential = String::with_capacity(80);
-        credential.push_str(params.credentials.access_key_id());
-        credential.push('/');
-        params.push_scope(&mut credential);
-        let expires_text = expires.as_secs().to_string();
-        // Signed headers are known only after canonicalization; computed in `finish`.
-        let token = params.credentials.session_token();
-        let token_signed = params.settings.session_token == SessionToken::Signed;
-        let mut query: Vec<(&'static str, &str)> = vec![
-            ("X-Amz-Algorithm", ALGORITHM),
-            ("X-Amz-Credential", &credential),
-            ("X-Amz-Date", params.time.amz_date()),
-            ("X-Amz-Expires", &expires_text),
-        ];
-        if let (Some(t), true) = (token, token_signed) {
-            query.push(("X-Amz-Security-Token", t));
-        }
-        let no_additions = Additions {
-            replaced: &["authorization"],
-            headers: &[],
-            query: &[],
-        };
-        let signed_headers = signed_header_names(request, &params.settings.headers, &no_additions)?;
-        query.push(("X-Amz-SignedHeaders", &signed_headers));
+        let token = checked_token(params.credentials)?;
         let additions = Additions {
             replaced: &["authorization"],
             headers: &[],
-            query: &query,
         };
-        let extra = 2 * request.path.len()
-            + request.query.as_deref().map_or(0, str::len)
-            + 400
-            + 3 * token.map_or(0, str::len);
-        let mut steps = self.finish(request, params, rules, &additions, &payload, extra)?;
+        let mut headers = Headers::new();
+        collect_headers(request, &params.settings.headers, &additions, &mut headers)?;
+        // The X-Amz-* values, encoded once for both the canonical query and the URL.
+        let akid = params.credentials.access_key_id();
+        let mut enc = String::with_capacity(160 + 3 * (akid.len() + token.map_or(0, str::len)));
+        fn piece(enc: &mut String, write: impl FnOnce(&mut String)) -> Range<usize> {
+            let start = enc.len();
+            write(enc);
+            start..enc.len()
+        }
+        let credential = piece(&mut enc, |e| {
+            encode_into(e, akid.as_bytes(), false);
+            // Date, region and service are unreserved characters only (checked).
+            for part in [params.time.date_stamp(), params.region, params.service] {
+                e.push_str("%2F");
+                e.push_str(part);
+            }
+            e.push_str("%2Faws4_request");
+        });
+        let expires_text = piece(&mut enc, |e| {
+            // Infallible: writing to a String.
+            let _ = write!(e, "{}", expires.as_secs());
+        });
+        let signed_headers = piece(&mut enc, |e| push_names(e, &headers, "%3B"));
+        let token_text = token.map(|t| piece(&mut enc, |e| encode_into(e, t.as_bytes(), false)));
+        let mut query: SmallVec<[(&'static str, &str); 7]> = SmallVec::new();
+        query.push(("X-Amz-Algorithm", ALGORITHM));
+        query.push(("X-Amz-Credential", &enc[credential]));
+        query.push(("X-Amz-Date", params.time.amz_date()));
+        query.push(("X-Amz-Expires", &enc[expires_text]));
+        if let Some(t) = token_text.clone()
+            && params.settings.session_token == SessionToken::Signed
+        {
+            query.push(("X-Amz-Security-Token", &enc[t]));
+        }
+        query.push(("X-Amz-SignedHeaders", &enc[signed_headers]));
+        let extra =
+            2 * request.path.len() + request.query.as_deref().map_or(0, str::len) + enc.len() + 200;
+        let mut steps = self.finish(
+            request,
+            params,
+            rules,
+            &headers,
+            &query,
+            payload.as_str(),
+            extra,
+        );
         let signature = steps.signature;
         let buf = &mut steps.buf;
         let start = buf.len();
@@ -735,7 +775,7 @@ impl Signer {
             .iter()
             .copied()
             .filter(|(n, _)| *n != "X-Amz-Security-Token")
-            .chain(token.map(|t| ("X-Amz-Security-Token", t)))
+            .chain(token_text.map(|t| ("X-Amz-Security-Token", &enc[t])))
             .chain(std::iter::once(("X-Amz-Signature", signature)));
         for (i, (name, value)) in in_url.enumerate() {
             if i > 0 {
@@ -743,25 +783,27 @@ impl Signer {
             }
             buf.push_str(name);
             buf.push('=');
-            encode_into(buf, value.as_bytes(), AWS_QUERY);
+            buf.push_str(value);
         }
         let url = start..buf.len();
         Ok(PresignedUrl { steps, url })
     }
 
     /// Canonicalizes, hashes and signs, leaving room for `extra` bytes of output.
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
         request: &Request<'_>,
         params: &SigningParams<'_>,
         rules: Rules,
-        additions: &Additions<'_>,
-        payload: &PayloadHash,
+        headers: &Headers<'_>,
+        query: &[(&str, &str)],
+        payload: &str,
         extra: usize,
-    ) -> Result<SigningSteps> {
+    ) -> SigningSteps {
         let normalize = rules == Rules::Generic && params.settings.normalize_path.unwrap_or(true);
         let mut buf = String::with_capacity(
-            estimated_len(request, additions)
+            estimated_len(request, headers, query)
                 + 160
                 + params.region.len()
                 + params.service.len()
@@ -770,12 +812,11 @@ impl Signer {
         let signed_headers = canonical_request(
             &mut buf,
             request,
-            rules,
-            normalize,
-            &params.settings.headers,
-            additions,
-            payload.as_str(),
-        )?;
+            (rules, normalize),
+            headers,
+            query,
+            payload,
+        );
         let canonical = 0..buf.len();
         let hash: [u8; 32] = Sha256::digest(buf.as_bytes()).into();
         buf.push('\n');
@@ -795,14 +836,14 @@ impl Signer {
                 .signing_key(params)
                 .into_signature(buf[string_to_sign.clone()].as_bytes()),
         );
-        Ok(SigningSteps {
+        SigningSteps {
             buf,
             canonical,
             signed_headers,
             string_to_sign,
             scope,
             signature,
-        })
+        }
     }
 }
 
