@@ -120,8 +120,20 @@ pub(crate) fn remove_dot_segments(path: &str) -> Cow<'_, str> {
 /// way, sorted by name then value. `added` pairs are already encoded.
 fn push_query(out: &mut String, raw: &str, added: &[(&str, &str)]) {
     let mut pairs: SmallVec<[(Cow<'_, str>, Cow<'_, str>); 16]> = SmallVec::new();
-    for part in raw.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+    // Byte loops, not `split`: queries are short and the pattern searchers' setup costs
+    // more than the scan.
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let end = rest.bytes().position(|b| b == b'&').unwrap_or(rest.len());
+        let part = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or("");
+        if part.is_empty() {
+            continue;
+        }
+        let (k, v) = match part.bytes().position(|b| b == b'=') {
+            Some(eq) => (&part[..eq], &part[eq + 1..]),
+            None => (part, ""),
+        };
         pairs.push((canonical_component(k), canonical_component(v)));
     }
     for &(k, v) in added {
@@ -248,7 +260,9 @@ fn check_value(name: &str, value: &str) -> Result<()> {
 /// Trims spaces and tabs at both ends and folds each inner run into one space.
 pub(crate) fn trim_all(value: &str) -> Cow<'_, str> {
     let t = value.trim_matches([' ', '\t']);
-    if !t.contains("  ") && !t.contains('\t') {
+    // One pass over short values: already canonical unless a tab or two spaces in a row.
+    let b = t.as_bytes();
+    if !(0..b.len()).any(|i| b[i] == b'\t' || (b[i] == b' ' && b.get(i + 1) == Some(&b' '))) {
         return Cow::Borrowed(t);
     }
     let mut out = String::with_capacity(t.len());

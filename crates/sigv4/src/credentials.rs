@@ -46,12 +46,7 @@ impl Credentials {
         let access_key_id = access_key_id.into();
         let secret_access_key = Zeroizing::new(secret_access_key.into());
         if let Some(reason) = access_key_problem(&access_key_id) {
-            return Err(ErrorKind::InvalidScope {
-                part: "access key ID",
-                value: access_key_id,
-                reason,
-            }
-            .into());
+            return Err(ErrorKind::InvalidAccessKeyId { reason }.into());
         }
         if secret_access_key.is_empty() {
             return Err(Error::from(ErrorKind::EmptySecretKey));

@@ -18,6 +18,12 @@ pub struct Error {
 }
 
 /// What went wrong; see [`Error`].
+///
+/// ```
+/// use sigv4::{Credentials, ErrorKind};
+/// let err = Credentials::new("", "secret").unwrap_err();
+/// assert!(matches!(err.kind(), ErrorKind::InvalidAccessKeyId { .. }));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -46,9 +52,15 @@ pub enum ErrorKind {
     },
     /// The request has no host: neither in the URL nor in a `Host` header.
     MissingHost,
-    /// A region, service or access key ID that cannot go into a credential scope.
+    /// An access key ID that cannot go into a credential scope. It is not repeated: a
+    /// secret key passed in its place would otherwise be printed.
+    InvalidAccessKeyId {
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
+    /// A region or service that cannot go into a credential scope.
     InvalidScope {
-        /// Which part: `"region"`, `"service"` or `"access key ID"`.
+        /// Which part: `"region"` or `"service"`.
         part: &'static str,
         /// The value as given.
         value: String,
@@ -146,6 +158,10 @@ impl fmt::Display for Error {
                 value,
                 reason,
             } => write!(f, "invalid {part} {value:?}: {reason}"),
+            ErrorKind::InvalidAccessKeyId { reason } => write!(
+                f,
+                "invalid access key ID (not shown, in case it is a secret in the wrong place): {reason}"
+            ),
             ErrorKind::EmptySecretKey => write!(f, "the secret access key is empty"),
             ErrorKind::ExpiryOutOfRange { seconds } => write!(
                 f,
@@ -172,4 +188,11 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// The crate's `Result`.
+///
+/// ```
+/// fn time(text: &str) -> sigv4::Result<sigv4::SigningTime> {
+///     sigv4::SigningTime::parse(text)
+/// }
+/// assert!(time("20150830T123600Z").is_ok());
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -9,7 +9,9 @@ use crate::sign::{SignedRequest, Signer, SigningParams};
 impl Signer {
     /// Signs an `http::Request` in place: sets `Authorization`, `X-Amz-Date` and, where
     /// they apply, `X-Amz-Security-Token` and `x-amz-content-sha256`, replacing any
-    /// already there. The host comes from the URI's authority, or else the `Host` header.
+    /// already there. The signed host is the `Host` header if there is one; otherwise the
+    /// URI's host (lower-cased, default port dropped), and a `Host` header with exactly
+    /// that value is added, so that what is sent is what was signed.
     ///
     /// ```
     /// use sigv4::{Credentials, Payload, Signer, SigningParams, SigningTime};
@@ -46,7 +48,20 @@ impl Signer {
         .with_owned_headers(headers)
         .with_payload(payload);
         let signed = self.sign(&req, params)?;
-        let mut to_set = Vec::with_capacity(4);
+        let host =
+            match (
+                &req.url_host,
+                request.headers().contains_key(http::header::HOST),
+            ) {
+                (Some(h), false) => Some(HeaderValue::from_str(h).map_err(|_| {
+                    Error::header_value("host", "it cannot be an HTTP header value")
+                })?),
+                _ => None,
+            };
+        let mut to_set = Vec::with_capacity(5);
+        if let Some(h) = host {
+            to_set.push((http::header::HOST, h));
+        }
         for (name, value) in signed.headers() {
             let value = HeaderValue::from_str(value)
                 .map_err(|_| Error::header_value(name, "it cannot be an HTTP header value"))?;

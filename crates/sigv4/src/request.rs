@@ -70,7 +70,7 @@ impl fmt::Debug for Payload<'_> {
 /// assert_eq!(odd.url(), "https://h.example/a%20b/%C3%BC?q=1%202");
 /// # Ok::<(), sigv4::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Request<'a> {
     pub(crate) method: &'a str,
     scheme: Option<&'a str>,
@@ -103,20 +103,32 @@ impl<'a> Request<'a> {
         }
         let scheme = &url[..sep];
         let default_port = if scheme.eq_ignore_ascii_case("https") {
-            "443"
+            443
         } else if scheme.eq_ignore_ascii_case("http") {
-            "80"
+            80
         } else {
             return Err(Error::url("it must start with http:// or https://"));
         };
         let rest = &url[sep + 3..];
-        let rest = rest.find('#').map_or(rest, |at| &rest[..at]);
-        let (before_query, query) = match rest.find('?') {
+        // One pass for the first '/', '?' and '#' (byte loops beat memchr on short URLs).
+        let (mut slash, mut question, mut hash) = (None, None, rest.len());
+        for (i, b) in rest.bytes().enumerate() {
+            match b {
+                b'/' if slash.is_none() && question.is_none() => slash = Some(i),
+                b'?' if question.is_none() => question = Some(i),
+                b'#' => {
+                    hash = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let rest = &rest[..hash];
+        let (before_query, query) = match question {
             Some(at) => (&rest[..at], Some(&rest[at + 1..])),
             None => (rest, None),
         };
-        let (authority, path) =
-            before_query.split_at(before_query.find('/').unwrap_or(before_query.len()));
+        let (authority, path) = before_query.split_at(slash.unwrap_or(before_query.len()));
         let url_host = normalize_authority(authority, default_port)?;
         Ok(Request {
             method,
@@ -213,7 +225,7 @@ impl<'a> Request<'a> {
         let url_host = match authority {
             Some(a) => {
                 let https = scheme.is_none_or(|s| s.eq_ignore_ascii_case("https"));
-                Some(normalize_authority(a, if https { "443" } else { "80" })?)
+                Some(normalize_authority(a, if https { 443 } else { 80 })?)
             }
             None => None,
         };
@@ -272,6 +284,52 @@ impl<'a> Request<'a> {
     }
 }
 
+/// Header names whose values `Debug` never shows.
+const SENSITIVE: [&str; 5] = [
+    "authorization",
+    "proxy-authorization",
+    "x-amz-security-token",
+    "cookie",
+    "x-amz-signature",
+];
+
+impl fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.url();
+        let url = match url.split_once('?') {
+            Some((base, q)) => {
+                let q: Vec<&str> = q
+                    .split('&')
+                    .map(|p| {
+                        let name = p.split_once('=').map_or(p, |(n, _)| n);
+                        if SENSITIVE.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+                            name
+                        } else {
+                            p
+                        }
+                    })
+                    .collect();
+                format!("{base}?{}", q.join("&"))
+            }
+            None => url,
+        };
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|&(n, v)| {
+                let hidden = SENSITIVE.iter().any(|s| s.eq_ignore_ascii_case(n));
+                (n, if hidden { "<redacted>" } else { v })
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &url)
+            .field("headers", &headers)
+            .field("payload", &self.payload)
+            .finish()
+    }
+}
+
 pub(crate) fn is_tchar(b: u8) -> bool {
     TCHAR[usize::from(b)]
 }
@@ -287,12 +345,10 @@ fn check_method(method: &str) -> Result<()> {
 }
 
 /// Checks `host[:port]` and returns it lower-cased, without the scheme's default port.
-fn normalize_authority<'u>(authority: &'u str, default_port: &str) -> Result<Cow<'u, str>> {
-    if authority.contains('@') {
-        return Err(Error::url(
-            "credentials in the URL (user@host) are not supported: pass them as credentials",
-        ));
-    }
+fn normalize_authority<'u>(authority: &'u str, default_port: u16) -> Result<Cow<'u, str>> {
+    let userinfo = || {
+        Error::url("credentials in the URL (user@host) are not supported: pass them as credentials")
+    };
     let b = authority.as_bytes();
     let (host_end, upper) = if b.first() == Some(&b'[') {
         let Some(close) = b.iter().position(|&c| c == b']') else {
@@ -319,6 +375,9 @@ fn normalize_authority<'u>(authority: &'u str, default_port: &str) -> Result<Cow
                 break;
             }
             if !HOST[usize::from(c)] {
+                if b.contains(&b'@') {
+                    return Err(userinfo());
+                }
                 return Err(Error::url(
                     "the host holds characters a host name cannot have (a non-ASCII name must be given in its xn-- form)",
                 ));
@@ -328,26 +387,38 @@ fn normalize_authority<'u>(authority: &'u str, default_port: &str) -> Result<Cow
         (end, upper)
     };
     let host = &authority[..host_end];
-    if host.is_empty() {
+    if host.is_empty() || host == "[]" {
         return Err(Error::url("the host is empty"));
     }
-    let port = authority.get(host_end + 1..).unwrap_or("");
-    if port.len() > 5 || !port.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(Error::url("the port is not a number from 0 to 65535"));
-    }
-    let keep_port = !port.is_empty() && port != default_port;
-    Ok(match (keep_port, upper) {
-        (false, false) => Cow::Borrowed(host),
-        (true, false) => Cow::Borrowed(authority),
-        (keep_port, true) => {
+    let port_text = authority.get(host_end + 1..).unwrap_or("");
+    let port = match port_text {
+        "" => None,
+        p if p.len() <= 5 && p.bytes().all(|c| c.is_ascii_digit()) => match p.parse::<u16>() {
+            Ok(n) => Some(n),
+            Err(_) => return Err(Error::url("the port is not a number from 0 to 65535")),
+        },
+        _ if b.contains(&b'@') => return Err(userinfo()),
+        _ => return Err(Error::url("the port is not a number from 0 to 65535")),
+    };
+    // Clients send the port as a number, and none at all when it is the default.
+    let port = port.filter(|&n| n != default_port);
+    let canonical_port = port.is_none_or(|n| port_text.len() == digits(n));
+    Ok(match (port, upper, canonical_port) {
+        (None, false, _) => Cow::Borrowed(host),
+        (Some(_), false, true) => Cow::Borrowed(authority),
+        (port, _, _) => {
             let mut s = host.to_ascii_lowercase();
-            if keep_port {
+            if let Some(n) = port {
                 s.push(':');
-                s.push_str(port);
+                s.push_str(&n.to_string());
             }
             Cow::Owned(s)
         }
     })
+}
+
+fn digits(n: u16) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 /// Whether `b` may appear as is in a path (or, with `query`, a query) on the wire.
@@ -420,6 +491,10 @@ mod tests {
             "https:///x",
             "https://user:pw@h/",
             "https://h:99999999/",
+            "https://h:99999/",
+            "https://H%41.com/",
+            "https://[]/",
+            "https://user@h/",
             "https://h:x/",
             "https://bü.de/",
             "https://[::1/",

@@ -20,10 +20,22 @@ use crate::settings::{ContentSha256, Rules, SessionToken, Settings};
 use crate::time::SigningTime;
 
 /// The signing algorithm's name.
+///
+/// ```
+/// assert_eq!(sigv4::ALGORITHM, "AWS4-HMAC-SHA256");
+/// ```
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// The payload hash of a request with an empty body.
+///
+/// ```
+/// assert!(sigv4::EMPTY_SHA256.starts_with("e3b0c442"));
+/// ```
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /// The longest a presigned URL may last: 7 days.
+///
+/// ```
+/// assert_eq!(sigv4::MAX_EXPIRY.as_secs(), 7 * 24 * 3600);
+/// ```
 pub const MAX_EXPIRY: Duration = Duration::from_secs(604_800);
 
 /// The query parameters a presigned URL carries.
@@ -162,6 +174,16 @@ fn checked_token(credentials: &Credentials) -> Result<Option<&str>> {
 /// credential scope, signed headers and the signature itself.
 ///
 /// `Debug` shows the canonical request with any session token replaced by `<redacted>`.
+///
+/// ```
+/// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?.with_session_token("TOKEN");
+/// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "service", sigv4::SigningTime::parse("20150830T123600Z")?)?;
+/// let signed = sigv4::Signer::new().sign(&sigv4::Request::new("GET", "https://example.amazonaws.com/")?, &params)?;
+/// let steps: &sigv4::SigningSteps = signed.steps();
+/// assert!(steps.string_to_sign().ends_with(steps.canonical_request_hash()));
+/// assert!(!format!("{steps:?}").contains("TOKEN"));
+/// # Ok::<(), sigv4::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct SigningSteps {
     /// The canonical request, the string to sign, then what the output needs
