@@ -86,12 +86,28 @@ fn push_path(out: &mut String, path: &str, rules: Rules, normalize: bool) {
     }
 }
 
+/// Whether a path starts with `/` and has no empty (but the last), `.` or `..` segment:
+/// one byte loop, as most paths are normal already.
+fn is_normal(p: &[u8]) -> bool {
+    if p.first() != Some(&b'/') {
+        return false;
+    }
+    let mut start = 1;
+    for i in 1..=p.len() {
+        if i == p.len() || p[i] == b'/' {
+            let seg = &p[start..i];
+            if (seg.is_empty() && i < p.len()) || seg == b"." || seg == b".." {
+                return false;
+            }
+            start = i + 1;
+        }
+    }
+    true
+}
+
 /// RFC 3986 dot-segment removal plus collapsing of empty segments, as AWS services do.
 pub(crate) fn remove_dot_segments(path: &str) -> Cow<'_, str> {
-    let clean = path.starts_with('/')
-        && !path.contains("//")
-        && !path.split('/').any(|s| s == "." || s == "..");
-    if clean {
+    if is_normal(path.as_bytes()) {
         return Cow::Borrowed(path);
     }
     let mut segments: Vec<&str> = Vec::new();
@@ -191,14 +207,24 @@ pub(crate) fn collect_headers<'a>(
 ) -> Result<()> {
     let mut has_host = false;
     for &(name, value) in req.headers.iter() {
-        if name.is_empty() || !name.bytes().all(is_tchar) {
+        let mut upper = false;
+        for b in name.bytes() {
+            if !is_tchar(b) {
+                return Err(ErrorKind::InvalidHeaderName {
+                    name: name.to_owned(),
+                }
+                .into());
+            }
+            upper |= b.is_ascii_uppercase();
+        }
+        if name.is_empty() {
             return Err(ErrorKind::InvalidHeaderName {
-                name: name.to_owned(),
+                name: String::new(),
             }
             .into());
         }
-        check_value(name, value)?;
-        let lower = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        let value = canonical_value(name, value)?;
+        let lower = if upper {
             Cow::Owned(name.to_ascii_lowercase())
         } else {
             Cow::Borrowed(name)
@@ -208,7 +234,7 @@ pub(crate) fn collect_headers<'a>(
             continue;
         }
         has_host |= is_host;
-        out.push((lower, trim_all(value)));
+        out.push((lower, value));
     }
     if !has_host {
         let Some(host) = req.url_host.as_deref() else {
@@ -242,19 +268,34 @@ pub(crate) fn push_names(out: &mut String, headers: &Headers<'_>, sep: &str) {
     }
 }
 
-fn check_value(name: &str, value: &str) -> Result<()> {
+/// Checks a header value and returns it trimmed, inner runs of spaces and tabs folded
+/// to one space: one pass to check and to see whether anything must change.
+fn canonical_value<'v>(name: &str, value: &'v str) -> Result<Cow<'v, str>> {
+    let mut folded = false;
+    let mut prev_space = false;
     for b in value.bytes() {
         match b {
             b'\r' | b'\n' => return Err(Error::header_value(name, "it holds a line break")),
             0 => return Err(Error::header_value(name, "it holds a NUL byte")),
-            b'\t' => {}
+            b'\t' => folded = true,
             0..0x20 | 0x7f => {
                 return Err(Error::header_value(name, "it holds a control character"));
             }
+            b' ' => {
+                folded |= prev_space;
+                prev_space = true;
+                continue;
+            }
             _ => {}
         }
+        prev_space = false;
     }
-    Ok(())
+    let trimmed = value.trim_matches([' ', '\t']);
+    if folded {
+        Ok(trim_all(trimmed))
+    } else {
+        Ok(Cow::Borrowed(trimmed))
+    }
 }
 
 /// Trims spaces and tabs at both ends and folds each inner run into one space.
@@ -293,6 +334,10 @@ mod tests {
             ("/example1/example2/../..", "/"),
             ("/./", "/"),
             ("/a/%2E%2E/b", "/a/%2E%2E/b"),
+            ("/a/", "/a/"),
+            ("/.a/..b/", "/.a/..b/"),
+            ("/a/.", "/a/"),
+            ("//", "/"),
         ] {
             assert_eq!(remove_dot_segments(input), want, "{input}");
         }

@@ -110,25 +110,19 @@ impl<'a> Request<'a> {
             return Err(Error::url("it must start with http:// or https://"));
         };
         let rest = &url[sep + 3..];
-        // One pass for the first '/', '?' and '#' (byte loops beat memchr on short URLs).
-        let (mut slash, mut question, mut hash) = (None, None, rest.len());
-        for (i, b) in rest.bytes().enumerate() {
-            match b {
-                b'/' if slash.is_none() && question.is_none() => slash = Some(i),
-                b'?' if question.is_none() => question = Some(i),
-                b'#' => {
-                    hash = i;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let rest = &rest[..hash];
-        let (before_query, query) = match question {
-            Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+        let b = rest.as_bytes();
+        let authority_end = memchr::memchr3(b'/', b'?', b'#', b).unwrap_or(b.len());
+        let end = authority_end
+            + memchr::memchr(b'#', &b[authority_end..]).unwrap_or(b.len() - authority_end);
+        let rest = &rest[..end];
+        let (before_query, query) = match memchr::memchr(b'?', &b[authority_end..end]) {
+            Some(at) => (
+                &rest[..authority_end + at],
+                Some(&rest[authority_end + at + 1..]),
+            ),
             None => (rest, None),
         };
-        let (authority, path) = before_query.split_at(slash.unwrap_or(before_query.len()));
+        let (authority, path) = before_query.split_at(authority_end);
         let url_host = normalize_authority(authority, default_port)?;
         Ok(Request {
             method,
