@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::encode::hex_lower;
+use crate::sha::HmacKey;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -29,8 +30,8 @@ fn keyed(key: &[u8]) -> HmacSha256 {
 
 /// A derived SigV4 signing key for one (secret, date, region, service), ready to sign.
 ///
-/// It keeps the HMAC state keyed with `kSigning`, so each signature costs one HMAC
-/// pass, not five. The key material is zeroized on drop and never shown by `Debug`.
+/// It keeps the HMAC states keyed with `kSigning`, so each signature costs the string
+/// to sign's blocks and one more, not five HMACs. The key material is zeroized on drop and never shown by `Debug`.
 ///
 /// ```
 /// let key = sigv4::SigningKey::derive(
@@ -42,7 +43,7 @@ fn keyed(key: &[u8]) -> HmacSha256 {
 /// ```
 #[derive(Clone)]
 pub struct SigningKey {
-    mac: HmacSha256,
+    mac: HmacKey,
 }
 
 impl SigningKey {
@@ -64,7 +65,7 @@ impl SigningKey {
         let k_service = hmac(&*k_region, service.as_bytes());
         let k_signing = hmac(&*k_service, b"aws4_request");
         SigningKey {
-            mac: keyed(&*k_signing),
+            mac: HmacKey::new(&*k_signing),
         }
     }
 
@@ -81,13 +82,7 @@ impl SigningKey {
     }
 
     pub(crate) fn sign_raw(&self, data: &[u8]) -> [u8; 32] {
-        self.clone().into_signature(data)
-    }
-
-    /// Like [`sign_raw`](Self::sign_raw), using up this copy of the key (no second copy).
-    pub(crate) fn into_signature(mut self, data: &[u8]) -> [u8; 32] {
-        self.mac.update(data);
-        self.mac.finalize().into_bytes().into()
+        self.mac.mac(data)
     }
 }
 

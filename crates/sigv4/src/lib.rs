@@ -61,6 +61,7 @@ mod http_request;
 mod key;
 mod request;
 mod settings;
+mod sha;
 mod sign;
 mod time;
 

@@ -17,6 +17,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::key::{KeyCache, SigningKey};
 use crate::request::{Payload, Request};
 use crate::settings::{ContentSha256, Rules, SessionToken, Settings};
+use crate::sha::sha256;
 use crate::time::SigningTime;
 
 /// The signing algorithm's name.
@@ -840,7 +841,7 @@ impl Signer {
             payload,
         );
         let canonical = 0..buf.len();
-        let hash: [u8; 32] = Sha256::digest(buf.as_bytes()).into();
+        let hash = sha256(buf.as_bytes());
         buf.push('\n');
         let sts_start = buf.len();
         buf.push_str(ALGORITHM);
@@ -856,7 +857,7 @@ impl Signer {
         let signature = hex_lower(
             &self
                 .signing_key(params)
-                .into_signature(buf[string_to_sign.clone()].as_bytes()),
+                .sign_raw(buf[string_to_sign.clone()].as_bytes()),
         );
         SigningSteps {
             buf,
