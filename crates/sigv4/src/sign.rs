@@ -4,7 +4,6 @@ use std::fmt::{self, Write as _};
 use std::ops::Range;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
 use smallvec::SmallVec;
 
 use crate::canonical::{
@@ -563,7 +562,7 @@ fn payload_hash(payload: Payload<'_>) -> Result<PayloadHash> {
     Ok(match payload {
         Payload::Empty => PayloadHash::Fixed(EMPTY_SHA256),
         Payload::Bytes([]) => PayloadHash::Fixed(EMPTY_SHA256),
-        Payload::Bytes(b) => PayloadHash::Hex(hex_lower(&Sha256::digest(b).into())),
+        Payload::Bytes(b) => PayloadHash::Hex(hex_lower(&sha256(b))),
         Payload::Precomputed(h) => {
             if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(ErrorKind::InvalidPayloadHash { hash: h.to_owned() }.into());
