@@ -134,23 +134,40 @@ pub(crate) fn remove_dot_segments(path: &str) -> Cow<'_, str> {
 
 /// Appends the canonical query: each name and value decoded and re-encoded the AWS
 /// way, sorted by name then value. `added` pairs are already encoded.
-fn push_query(out: &mut String, raw: &str, added: &[(&str, &str)]) {
-    let mut pairs: SmallVec<[(Cow<'_, str>, Cow<'_, str>); 16]> = SmallVec::new();
-    // Byte loops, not `split`: queries are short and the pattern searchers' setup costs
-    // more than the scan.
-    let mut rest = raw;
-    while !rest.is_empty() {
-        let end = rest.bytes().position(|b| b == b'&').unwrap_or(rest.len());
-        let part = &rest[..end];
-        rest = rest.get(end + 1..).unwrap_or("");
-        if part.is_empty() {
+fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) {
+    let mut pairs: SmallVec<[(Cow<'q, str>, Cow<'q, str>); 16]> = SmallVec::new();
+    // One pass finds the separators and whether each part is already canonical
+    // (unreserved characters only), which most are.
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let mut eq = None;
+        let mut plain = [true, true];
+        while i < b.len() && b[i] != b'&' {
+            if b[i] == b'=' && eq.is_none() {
+                eq = Some(i);
+            } else if !is_unreserved(b[i]) {
+                plain[usize::from(eq.is_some())] = false;
+            }
+            i += 1;
+        }
+        let (k, v) = match eq {
+            Some(at) => (&raw[start..at], &raw[at + 1..i]),
+            None => (&raw[start..i], ""),
+        };
+        i += 1;
+        if k.is_empty() && eq.is_none() {
             continue;
         }
-        let (k, v) = match part.bytes().position(|b| b == b'=') {
-            Some(eq) => (&part[..eq], &part[eq + 1..]),
-            None => (part, ""),
+        let part = |text: &'q str, plain: bool| {
+            if plain {
+                Cow::Borrowed(text)
+            } else {
+                canonical_component(text)
+            }
         };
-        pairs.push((canonical_component(k), canonical_component(v)));
+        pairs.push((part(k, plain[0]), part(v, plain[1])));
     }
     for &(k, v) in added {
         pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use arrayvec::ArrayString;
+
 /// Appends `bytes` percent-encoded the AWS way: everything but the RFC 3986 unreserved
 /// set (A-Z a-z 0-9 `-_.~`), and `/` too unless `keep_slash`, becomes `%XY` (upper-case
 /// hex). Hand-written rather than `percent-encoding`'s iterator: this is the hot path of
@@ -49,7 +51,33 @@ const UNRESERVED: [bool; 256] = class(b"-_.~");
 /// RFC 9110 token characters (method and header names).
 pub(crate) const TCHAR: [bool; 256] = class(b"!#$%&'*+-.^_`|~");
 /// What a registered host name may hold (no `%`: clients decode it before sending).
-pub(crate) const HOST: [bool; 256] = class(b"-._~!$&'()*+,;=");
+const HOST: [bool; 256] = class(b"-._~!$&'()*+,;=");
+
+/// Host bytes by kind, for one table look-up a byte: see the `HOST_*` values.
+pub(crate) const HOST_KIND: [u8; 256] = {
+    let mut t = [HOST_BAD; 256];
+    let mut c = 0;
+    while c < 256 {
+        if HOST[c] {
+            t[c] = if (c as u8).is_ascii_uppercase() {
+                HOST_UPPER
+            } else {
+                HOST_OK
+            };
+        }
+        c += 1;
+    }
+    t[b':' as usize] = HOST_COLON;
+    t
+};
+/// Not allowed in a host name.
+pub(crate) const HOST_BAD: u8 = 0;
+/// Allowed, not an upper-case letter.
+pub(crate) const HOST_OK: u8 = 1;
+/// An upper-case letter.
+pub(crate) const HOST_UPPER: u8 = 2;
+/// The port separator.
+pub(crate) const HOST_COLON: u8 = 3;
 /// What may stand as is in a path on the wire (a `%` is checked apart).
 pub(crate) const WIRE_PATH: [bool; 256] = class(b"-._~!$&'()*+,;=:@/");
 /// What may stand as is in a query on the wire (a `%` is checked apart).
@@ -100,20 +128,19 @@ pub(crate) fn hex_val(c: u8) -> Option<u8> {
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Lower-case hex of 32 bytes.
-pub(crate) fn hex_lower(bytes: &[u8; 32]) -> [u8; 64] {
+pub(crate) fn hex_lower(bytes: &[u8; 32]) -> ArrayString<64> {
     let mut out = [0u8; 64];
     for (i, b) in bytes.iter().enumerate() {
         out[2 * i] = HEX[usize::from(b >> 4)];
         out[2 * i + 1] = HEX[usize::from(b & 0xf)];
     }
-    out
+    // Hex digits only: always UTF-8.
+    ArrayString::from_byte_string(&out).unwrap_or_default()
 }
 
 /// Appends lower-case hex of 32 bytes.
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8; 32]) {
-    let hex = hex_lower(bytes);
-    // Only ASCII hex digits.
-    out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+    out.push_str(&hex_lower(bytes));
 }
 
 #[cfg(test)]

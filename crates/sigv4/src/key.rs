@@ -78,7 +78,7 @@ impl SigningKey {
     /// ```
     pub fn sign(&self, data: &[u8]) -> String {
         let raw = self.sign_raw(data);
-        String::from_utf8_lossy(&hex_lower(&raw)).into_owned()
+        hex_lower(&raw).to_string()
     }
 
     pub(crate) fn sign_raw(&self, data: &[u8]) -> [u8; 32] {

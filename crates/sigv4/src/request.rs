@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::encode::{HOST, TCHAR, WIRE_PATH, WIRE_QUERY, hex_val};
+use crate::encode::{
+    HOST_COLON, HOST_KIND, HOST_OK, HOST_UPPER, TCHAR, WIRE_PATH, WIRE_QUERY, hex_val,
+};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The body, or what stands for it in the canonical request.
@@ -364,19 +366,20 @@ fn normalize_authority<'u>(authority: &'u str, default_port: u16) -> Result<Cow<
         let mut upper = false;
         let mut end = b.len();
         for (i, &c) in b.iter().enumerate() {
-            if c == b':' {
-                end = i;
-                break;
-            }
-            if !HOST[usize::from(c)] {
-                if b.contains(&b'@') {
-                    return Err(userinfo());
+            match HOST_KIND[usize::from(c)] {
+                HOST_OK => {}
+                HOST_UPPER => upper = true,
+                HOST_COLON => {
+                    end = i;
+                    break;
                 }
-                return Err(Error::url(
-                    "the host holds characters a host name cannot have (a non-ASCII name must be given in its xn-- form)",
-                ));
+                _ if b.contains(&b'@') => return Err(userinfo()),
+                _ => {
+                    return Err(Error::url(
+                        "the host holds characters a host name cannot have (a non-ASCII name must be given in its xn-- form)",
+                    ));
+                }
             }
-            upper |= c.is_ascii_uppercase();
         }
         (end, upper)
     };

@@ -4,6 +4,7 @@ use std::fmt::{self, Write as _};
 use std::ops::Range;
 use std::time::Duration;
 
+use arrayvec::ArrayString;
 use smallvec::SmallVec;
 
 use crate::canonical::{
@@ -193,7 +194,7 @@ pub struct SigningSteps {
     signed_headers: Range<usize>,
     string_to_sign: Range<usize>,
     scope: Range<usize>,
-    signature: [u8; 64],
+    signature: ArrayString<64>,
 }
 
 impl SigningSteps {
@@ -305,7 +306,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn signature(&self) -> &str {
-        std::str::from_utf8(&self.signature).unwrap_or_default()
+        &self.signature
     }
 }
 
@@ -545,14 +546,14 @@ pub struct Signer {
 
 /// The payload line of the canonical request.
 enum PayloadHash {
-    Hex([u8; 64]),
+    Hex(ArrayString<64>),
     Fixed(&'static str),
 }
 
 impl PayloadHash {
     fn as_str(&self) -> &str {
         match self {
-            PayloadHash::Hex(h) => std::str::from_utf8(h).unwrap_or_default(),
+            PayloadHash::Hex(h) => h,
             PayloadHash::Fixed(s) => s,
         }
     }
@@ -567,9 +568,8 @@ fn payload_hash(payload: Payload<'_>) -> Result<PayloadHash> {
             if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(ErrorKind::InvalidPayloadHash { hash: h.to_owned() }.into());
             }
-            let mut out = [0u8; 64];
-            out.copy_from_slice(h.as_bytes());
-            out.make_ascii_lowercase();
+            let mut out = ArrayString::new();
+            out.push_str(&h.to_ascii_lowercase());
             PayloadHash::Hex(out)
         }
         Payload::Unsigned => PayloadHash::Fixed("UNSIGNED-PAYLOAD"),
@@ -678,7 +678,7 @@ impl Signer {
         buf.push_str(", SignedHeaders=");
         buf.extend_from_within(steps.signed_headers.clone());
         buf.push_str(", Signature=");
-        buf.push_str(std::str::from_utf8(&steps.signature).unwrap_or_default());
+        buf.push_str(&steps.signature);
         let authorization = start..buf.len();
         let session_token = token.map(|t| {
             let start = buf.len();
@@ -792,13 +792,12 @@ impl Signer {
             buf.push_str(q);
             buf.push('&');
         }
-        let signature = std::str::from_utf8(&signature).unwrap_or_default();
         let in_url = query
             .iter()
             .copied()
             .filter(|(n, _)| *n != "X-Amz-Security-Token")
             .chain(token_text.map(|t| ("X-Amz-Security-Token", &enc[t])))
-            .chain(std::iter::once(("X-Amz-Signature", signature)));
+            .chain(std::iter::once(("X-Amz-Signature", signature.as_str())));
         for (i, (name, value)) in in_url.enumerate() {
             if i > 0 {
                 buf.push('&');

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use arrayvec::ArrayString;
+
 use crate::error::{Error, Result};
 
 /// Seconds from 1970-01-01 to 10000-01-01: the years a 4-digit date can name.
@@ -25,7 +27,7 @@ const MAX_UNIX: i64 = 253_402_300_800;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SigningTime {
     unix: i64,
-    amz: [u8; 16],
+    amz: ArrayString<16>,
 }
 
 impl SigningTime {
@@ -123,7 +125,7 @@ impl SigningTime {
     /// ```
     pub fn amz_date(&self) -> &str {
         // Built only from ASCII digits, 'T' and 'Z'.
-        std::str::from_utf8(&self.amz).unwrap_or("")
+        &self.amz
     }
 
     /// `YYYYMMDD`, as in the credential scope.
@@ -204,7 +206,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (y, m, d)
 }
 
-fn format_amz(unix: i64) -> [u8; 16] {
+fn format_amz(unix: i64) -> ArrayString<16> {
     let (y, mo, d) = civil_from_days(unix.div_euclid(86_400));
     let sod = unix.rem_euclid(86_400);
     let mut out = *b"00000000T000000Z";
@@ -220,7 +222,8 @@ fn format_amz(unix: i64) -> [u8; 16] {
     put(9, 2, sod / 3600);
     put(11, 2, sod / 60 % 60);
     put(13, 2, sod % 60);
-    out
+    // Digits, 'T' and 'Z' only: always UTF-8.
+    ArrayString::from_byte_string(&out).unwrap_or_default()
 }
 
 #[cfg(test)]
