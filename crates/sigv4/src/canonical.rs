@@ -14,7 +14,7 @@ use crate::settings::{HeaderSelection, Rules};
 pub(crate) struct Additions<'x> {
     /// Lower-case names of request headers the signer replaces.
     pub replaced: &'x [&'static str],
-    /// Headers the signer adds (lower-case name, value).
+    /// Headers the signer adds (lower-case name, canonical value).
     pub headers: &'x [(&'static str, &'x str)],
 }
 
@@ -247,7 +247,11 @@ pub(crate) fn collect_headers<'a>(
             Cow::Borrowed(name)
         };
         let is_host = lower == "host";
-        if add.replaced.contains(&&*lower) || !(is_host || selection.signs(&lower)) {
+        // Every name the signer replaces starts with 'a' or 'x': skip the look-up for others.
+        let maybe_replaced = matches!(lower.as_bytes().first(), Some(b'a' | b'x'));
+        if (maybe_replaced && add.replaced.contains(&&*lower))
+            || !(is_host || selection.signs(&lower))
+        {
             continue;
         }
         has_host |= is_host;
@@ -260,7 +264,7 @@ pub(crate) fn collect_headers<'a>(
         out.push((Cow::Borrowed("host"), Cow::Borrowed(host)));
     }
     for &(name, value) in add.headers {
-        out.push((Cow::Borrowed(name), trim_all(value)));
+        out.push((Cow::Borrowed(name), Cow::Borrowed(value)));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(())
@@ -307,7 +311,8 @@ fn canonical_value<'v>(name: &str, value: &'v str) -> Result<Cow<'v, str>> {
         }
         prev_space = false;
     }
-    let trimmed = value.trim_matches([' ', '\t']);
+    // No control characters are left, so ASCII whitespace at the ends is spaces and tabs.
+    let trimmed = value.trim_ascii();
     if folded {
         Ok(trim_all(trimmed))
     } else {

@@ -9,7 +9,7 @@ use smallvec::SmallVec;
 
 use crate::canonical::{
     Additions, Headers, canonical_request, collect_headers, estimated_len, push_names,
-    query_has_param,
+    query_has_param, trim_all,
 };
 use crate::credentials::Credentials;
 use crate::encode::{encode_into, hex_lower, push_hex};
@@ -635,12 +635,14 @@ impl Signer {
             }
         };
         let token = checked_token(params.credentials)?;
+        // Signed as the server will see it: trimmed, inner runs folded.
+        let token_value = token.map(trim_all);
         let token_signed = params.settings.session_token == SessionToken::Signed;
         let mut replaced: [&'static str; 4] = ["authorization", "x-amz-date", "", ""];
         let mut added: [(&'static str, &str); 3] =
             [("x-amz-date", params.time.amz_date()), ("", ""), ("", "")];
         let mut n_added = 1;
-        if let Some(t) = token {
+        if let Some(t) = token_value.as_deref() {
             replaced[2] = "x-amz-security-token";
             if token_signed {
                 added[n_added] = ("x-amz-security-token", t);
