@@ -125,17 +125,27 @@ pub(crate) fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// Each byte's two lower-case hex digits.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    let digits = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [digits[i >> 4], digits[i & 0xf]];
+        i += 1;
+    }
+    t
+};
 
 /// Lower-case hex of 32 bytes.
 pub(crate) fn hex_lower(bytes: &[u8; 32]) -> ArrayString<64> {
-    let mut out = [0u8; 64];
-    for (i, b) in bytes.iter().enumerate() {
-        out[2 * i] = HEX[usize::from(b >> 4)];
-        out[2 * i + 1] = HEX[usize::from(b & 0xf)];
+    let mut out = [[0u8; 2]; 32];
+    for (pair, &b) in out.iter_mut().zip(bytes) {
+        *pair = HEX_PAIRS[usize::from(b)];
     }
     // Hex digits only: always UTF-8.
-    ArrayString::from_byte_string(&out).unwrap_or_default()
+    ArrayString::from_byte_string(out.as_flattened().try_into().unwrap_or(&[b'0'; 64]))
+        .unwrap_or_default()
 }
 
 /// Appends lower-case hex of 32 bytes.

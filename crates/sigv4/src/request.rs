@@ -418,25 +418,15 @@ fn digits(n: u16) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
-/// Whether `b` may appear as is in a path (or, with `query`, a query) on the wire.
-fn allowed_on_wire(b: u8, query: bool) -> bool {
-    if query {
-        WIRE_QUERY[usize::from(b)]
-    } else {
-        WIRE_PATH[usize::from(b)]
-    }
-}
-
 /// Percent-encodes what may not appear as is on the wire (see [`Request`]).
 fn wire_form(s: &str, query: bool) -> Cow<'_, str> {
+    let allowed = if query { &WIRE_QUERY } else { &WIRE_PATH };
     let b = s.as_bytes();
-    let ok_at = |i: usize| {
-        let c = b[i];
-        allowed_on_wire(c, query)
-            || (c == b'%'
-                && b.get(i + 1).copied().and_then(hex_val).is_some()
-                && b.get(i + 2).copied().and_then(hex_val).is_some())
+    let escape_at = |i: usize| {
+        b.get(i + 1).copied().and_then(hex_val).is_some()
+            && b.get(i + 2).copied().and_then(hex_val).is_some()
     };
+    let ok_at = |i: usize| allowed[usize::from(b[i])] || (b[i] == b'%' && escape_at(i));
     if (0..b.len()).all(ok_at) {
         return Cow::Borrowed(s);
     }

@@ -12,7 +12,7 @@ use crate::canonical::{
     query_has_param, trim_all,
 };
 use crate::credentials::Credentials;
-use crate::encode::{encode_into, hex_lower, push_hex};
+use crate::encode::{encode_into, hex_lower, is_unreserved, push_hex};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{KeyCache, SigningKey};
 use crate::request::{Payload, Request};
@@ -144,10 +144,7 @@ impl<'a> SigningParams<'a> {
 fn check_scope_part(part: &'static str, value: &str) -> Result<()> {
     let reason = if value.is_empty() {
         "it is empty"
-    } else if !value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    {
+    } else if !value.bytes().all(|b| is_unreserved(b) && b != b'~') {
         "only ASCII letters, digits, '-', '_' and '.' may appear in a credential scope"
     } else {
         return Ok(());
