@@ -7,7 +7,26 @@ use smallvec::SmallVec;
 
 use crate::encode::{decode_query_component, encode_into, is_unreserved};
 use crate::error::{Error, ErrorKind, Result};
-use crate::request::{Request, is_tchar};
+use crate::request::Request;
+
+/// Header-name bytes: a bit for "not a token character", one for "upper-case".
+const NAME_BAD: u8 = 1;
+const NAME_UPPER: u8 = 2;
+const NAME_KIND: [u8; 256] = {
+    let mut t = [NAME_BAD; 256];
+    let mut c = 0;
+    while c < 256 {
+        if crate::encode::TCHAR[c] {
+            t[c] = if (c as u8).is_ascii_uppercase() {
+                NAME_UPPER
+            } else {
+                0
+            };
+        }
+        c += 1;
+    }
+    t
+};
 use crate::settings::{HeaderSelection, Rules};
 
 /// Headers the signer replaces and adds before canonicalizing.
@@ -224,22 +243,17 @@ pub(crate) fn collect_headers<'a>(
 ) -> Result<()> {
     let mut has_host = false;
     for &(name, value) in req.headers.iter() {
-        let mut upper = false;
+        let mut kinds = 0;
         for b in name.bytes() {
-            if !is_tchar(b) {
-                return Err(ErrorKind::InvalidHeaderName {
-                    name: name.to_owned(),
-                }
-                .into());
-            }
-            upper |= b.is_ascii_uppercase();
+            kinds |= NAME_KIND[usize::from(b)];
         }
-        if name.is_empty() {
+        if kinds & NAME_BAD != 0 || name.is_empty() {
             return Err(ErrorKind::InvalidHeaderName {
-                name: String::new(),
+                name: name.to_owned(),
             }
             .into());
         }
+        let upper = kinds & NAME_UPPER != 0;
         let value = canonical_value(name, value)?;
         let lower = if upper {
             Cow::Owned(name.to_ascii_lowercase())
@@ -295,6 +309,11 @@ fn canonical_value<'v>(name: &str, value: &'v str) -> Result<Cow<'v, str>> {
     let mut folded = false;
     let mut prev_space = false;
     for b in value.bytes() {
+        // Visible characters, the common case, first.
+        if b > b' ' && b != 0x7f {
+            prev_space = false;
+            continue;
+        }
         match b {
             b'\r' | b'\n' => return Err(Error::header_value(name, "it holds a line break")),
             0 => return Err(Error::header_value(name, "it holds a NUL byte")),
