@@ -202,27 +202,70 @@ fn polly() -> http::Request<&'static [u8]> {
         .expect("request")
 }
 
-fn kinesis() -> http::Request<&'static [u8]> {
-    http::Request::post(KINESIS_URL)
-        .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", "Kinesis_20131202.PutRecord")
-        .body(KINESIS_BODY.as_bytes())
-        .expect("request")
-}
-
-fn s3_put(body: &[u8]) -> http::Request<&[u8]> {
-    http::Request::put(S3_PUT_URL)
-        .header("content-length", body.len().to_string())
-        .body(body)
-        .expect("request")
-}
-
 fn signature_of(req: &http::Request<&[u8]>) -> String {
     let auth = req.headers()["authorization"].to_str().expect("ascii");
     auth.rsplit_once("Signature=")
         .expect("signature")
         .1
         .to_owned()
+}
+
+/// One header-signing request, for both libraries.
+struct HeaderCase<'a> {
+    group: &'static str,
+    region: &'static str,
+    service: &'static str,
+    ours: &'a Credentials,
+    theirs: &'a Identity,
+    aws_settings: SigningSettings,
+    plain: Plain<'a>,
+}
+
+/// Checks that both libraries sign `case` alike, then times both in one group.
+fn header_group(c: &mut Criterion, signer: &Signer, time: SigningTime, case: &HeaderCase<'_>) {
+    let ours = || {
+        ours_plain(
+            signer,
+            case.ours,
+            case.region,
+            case.service,
+            black_box(time),
+            black_box(case.plain),
+        )
+    };
+    let theirs = || {
+        let settings = case.aws_settings.clone();
+        aws_plain(
+            case.theirs,
+            case.region,
+            case.service,
+            black_box(unix(T_2015)),
+            settings,
+            black_box(case.plain),
+        )
+    };
+    let auth = theirs();
+    let auth = auth
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .expect("authorization");
+    assert!(
+        auth.1.ends_with(ours().steps().signature()),
+        "{}: signatures differ",
+        case.group
+    );
+    let mut g = c.benchmark_group(case.group);
+    if case.plain.3.len() >= MIB {
+        g.throughput(Throughput::Bytes(case.plain.3.len() as u64));
+    }
+    g.bench_function("sigv4", |b| b.iter(ours));
+    g.bench_function("aws-sigv4", |b| b.iter(theirs));
+    if case.plain.3.len() >= MIB {
+        g.bench_function("sha256-bare", |b| {
+            b.iter(|| -> [u8; 32] { sha2::Sha256::digest(black_box(case.plain.3)).into() })
+        });
+    }
+    g.finish();
 }
 
 fn benches(c: &mut Criterion) {
@@ -245,184 +288,67 @@ fn benches(c: &mut Criterion) {
     let t2013 = SigningTime::from_unix_seconds(T_2013 as i64).expect("time");
     let jiff_2013 = jiff::Timestamp::from_second(T_2013 as i64).expect("time");
     let body: Vec<u8> = (0..MIB).map(|i| (i % 251) as u8).collect();
-    let rusty_presign = || -> String {
-        let action = bucket.get_object(Some(&rusty_creds), "test.txt");
-        action
-            .sign_with_time(Duration::from_secs(86400), &jiff_2013)
-            .into()
-    };
-
-    // Every library must produce the same signature before it is timed.
-    let a = signature_of(&ours_http(
-        &signer,
-        &iam,
-        "eu-west-1",
-        "polly",
-        t2015,
-        polly(),
-    ));
-    let b = signature_of(&aws_http(
-        &iam_id,
-        "eu-west-1",
-        "polly",
-        unix(T_2015),
-        SigningSettings::default(),
-        polly(),
-    ));
-    assert_eq!(a, b, "polly signatures differ");
-    let a = signature_of(&ours_http(
-        &signer,
-        &iam,
-        "us-east-1",
-        "kinesis",
-        t2015,
-        kinesis(),
-    ));
-    let b = signature_of(&aws_http(
-        &iam_id,
-        "us-east-1",
-        "kinesis",
-        unix(T_2015),
-        SigningSettings::default(),
-        kinesis(),
-    ));
-    assert_eq!(a, b, "kinesis signatures differ");
-    for url in [
-        ours_presign(&signer, &s3, t2013),
-        aws_presign(&s3_id),
-        rusty_presign(),
-    ] {
-        assert!(url.ends_with(PRESIGN_SIG), "presign differs: {url}");
-    }
-    let mut put_settings = aws_settings_s3();
-    put_settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    let a = signature_of(&ours_http(
-        &signer,
-        &s3,
-        "us-east-1",
-        "s3",
-        t2015,
-        s3_put(&body),
-    ));
-    let b = signature_of(&aws_http(
-        &s3_id,
-        "us-east-1",
-        "s3",
-        unix(T_2015),
-        put_settings.clone(),
-        s3_put(&body),
-    ));
-    assert_eq!(a, b, "S3 PUT signatures differ");
-
-    let polly_plain: Plain<'_> = ("GET", POLLY_URL, &[], b"");
-    let kinesis_plain: Plain<'_> = (
-        "POST",
-        KINESIS_URL,
-        KINESIS_HEADERS,
-        KINESIS_BODY.as_bytes(),
-    );
     let len = body.len().to_string();
     let put_headers = [("content-length", len.as_str())];
-    let put_plain: Plain<'_> = ("PUT", S3_PUT_URL, &put_headers, &body);
-    let aws_sig = |headers: Vec<(String, String)>| {
-        let auth = headers
-            .iter()
-            .find(|(n, _)| n == "authorization")
-            .expect("auth");
-        auth.1
-            .rsplit_once("Signature=")
-            .expect("signature")
-            .1
-            .to_owned()
-    };
-    for (region, service, plain) in [
-        ("eu-west-1", "polly", polly_plain),
-        ("us-east-1", "kinesis", kinesis_plain),
-    ] {
-        let a = ours_plain(&signer, &iam, region, service, t2015, plain);
-        let b = aws_plain(
-            &iam_id,
-            region,
-            service,
-            unix(T_2015),
-            SigningSettings::default(),
-            plain,
-        );
-        assert_eq!(
-            a.steps().signature(),
-            aws_sig(b),
-            "{service} signatures differ"
-        );
+    let mut put_settings = aws_settings_s3();
+    put_settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+
+    let cases = [
+        HeaderCase {
+            group: "polly_get_header",
+            region: "eu-west-1",
+            service: "polly",
+            ours: &iam,
+            theirs: &iam_id,
+            aws_settings: SigningSettings::default(),
+            plain: ("GET", POLLY_URL, &[], b""),
+        },
+        HeaderCase {
+            group: "kinesis_put_record_header",
+            region: "us-east-1",
+            service: "kinesis",
+            ours: &iam,
+            theirs: &iam_id,
+            aws_settings: SigningSettings::default(),
+            plain: (
+                "POST",
+                KINESIS_URL,
+                KINESIS_HEADERS,
+                KINESIS_BODY.as_bytes(),
+            ),
+        },
+        HeaderCase {
+            group: "s3_put_1mib",
+            region: "us-east-1",
+            service: "s3",
+            ours: &s3,
+            theirs: &s3_id,
+            aws_settings: put_settings,
+            plain: ("PUT", S3_PUT_URL, &put_headers, &body),
+        },
+    ];
+    for case in &cases[..2] {
+        header_group(c, &signer, t2015, case);
     }
-    let a = ours_plain(&signer, &s3, "us-east-1", "s3", t2015, put_plain);
-    let b = aws_plain(
-        &s3_id,
-        "us-east-1",
-        "s3",
+
+    // The same Polly request as an http::Request signed in place.
+    let a = signature_of(&ours_http(
+        &signer,
+        &iam,
+        "eu-west-1",
+        "polly",
+        t2015,
+        polly(),
+    ));
+    let b = signature_of(&aws_http(
+        &iam_id,
+        "eu-west-1",
+        "polly",
         unix(T_2015),
-        put_settings.clone(),
-        put_plain,
-    );
-    assert_eq!(
-        a.steps().signature(),
-        aws_sig(b),
-        "S3 PUT signatures differ"
-    );
-
-    let mut g = c.benchmark_group("polly_get_header");
-    g.bench_function("sigv4", |b| {
-        b.iter(|| {
-            ours_plain(
-                &signer,
-                &iam,
-                "eu-west-1",
-                "polly",
-                black_box(t2015),
-                black_box(polly_plain),
-            )
-        })
-    });
-    g.bench_function("aws-sigv4", |b| {
-        b.iter(|| {
-            aws_plain(
-                &iam_id,
-                "eu-west-1",
-                "polly",
-                black_box(unix(T_2015)),
-                SigningSettings::default(),
-                black_box(polly_plain),
-            )
-        })
-    });
-    g.finish();
-
-    let mut g = c.benchmark_group("kinesis_put_record_header");
-    g.bench_function("sigv4", |b| {
-        b.iter(|| {
-            ours_plain(
-                &signer,
-                &iam,
-                "us-east-1",
-                "kinesis",
-                black_box(t2015),
-                black_box(kinesis_plain),
-            )
-        })
-    });
-    g.bench_function("aws-sigv4", |b| {
-        b.iter(|| {
-            aws_plain(
-                &iam_id,
-                "us-east-1",
-                "kinesis",
-                black_box(unix(T_2015)),
-                SigningSettings::default(),
-                black_box(kinesis_plain),
-            )
-        })
-    });
-    g.finish();
-
+        SigningSettings::default(),
+        polly(),
+    ));
+    assert_eq!(a, b, "http::Request signatures differ");
     let mut g = c.benchmark_group("polly_get_http_request");
     g.bench_function("sigv4", |b| {
         b.iter(|| {
@@ -438,18 +364,32 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("aws-sigv4", |b| {
         b.iter(|| {
+            let settings = SigningSettings::default();
             aws_http(
                 &iam_id,
                 "eu-west-1",
                 "polly",
                 black_box(unix(T_2015)),
-                SigningSettings::default(),
+                settings,
                 polly(),
             )
         })
     });
     g.finish();
 
+    let rusty_presign = || -> String {
+        let action = bucket.get_object(Some(&rusty_creds), "test.txt");
+        action
+            .sign_with_time(Duration::from_secs(86400), &jiff_2013)
+            .into()
+    };
+    for url in [
+        ours_presign(&signer, &s3, t2013),
+        aws_presign(&s3_id),
+        rusty_presign(),
+    ] {
+        assert!(url.ends_with(PRESIGN_SIG), "presign differs: {url}");
+    }
     let mut g = c.benchmark_group("s3_presign_get");
     g.bench_function("sigv4", |b| {
         b.iter(|| ours_presign(&signer, &s3, black_box(t2013)))
@@ -458,36 +398,7 @@ fn benches(c: &mut Criterion) {
     g.bench_function("rusty-s3", |b| b.iter(|| black_box(rusty_presign())));
     g.finish();
 
-    let mut g = c.benchmark_group("s3_put_1mib");
-    g.throughput(Throughput::Bytes(MIB as u64));
-    g.bench_function("sigv4", |b| {
-        b.iter(|| {
-            ours_plain(
-                &signer,
-                &s3,
-                "us-east-1",
-                "s3",
-                black_box(t2015),
-                black_box(put_plain),
-            )
-        })
-    });
-    g.bench_function("aws-sigv4", |b| {
-        b.iter(|| {
-            aws_plain(
-                &s3_id,
-                "us-east-1",
-                "s3",
-                black_box(unix(T_2015)),
-                put_settings.clone(),
-                black_box(put_plain),
-            )
-        })
-    });
-    g.bench_function("sha256-bare", |b| {
-        b.iter(|| -> [u8; 32] { sha2::Sha256::digest(black_box(&body)).into() })
-    });
-    g.finish();
+    header_group(c, &signer, t2015, &cases[2]);
 }
 
 criterion_group! {
