@@ -9,6 +9,7 @@ step "rustfmt and clippy"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "benches build (run them with scripts/bench.sh)"
 cargo bench --workspace --locked --no-run
