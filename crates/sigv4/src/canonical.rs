@@ -306,6 +306,13 @@ pub(crate) fn push_names(out: &mut String, headers: &Headers<'_>, sep: &str) {
 /// Checks a header value and returns it trimmed, inner runs of spaces and tabs folded
 /// to one space: one pass to check and to see whether anything must change.
 fn canonical_value<'v>(name: &str, value: &'v str) -> Result<Cow<'v, str>> {
+    // Most values have no space, tab or control character: one branch-free pass says so.
+    let plain = value
+        .bytes()
+        .fold(true, |ok, b| ok & (b > b' ') & (b != 0x7f));
+    if plain {
+        return Ok(Cow::Borrowed(value));
+    }
     let mut folded = false;
     let mut prev_space = false;
     for b in value.bytes() {

@@ -53,31 +53,23 @@ pub(crate) const TCHAR: [bool; 256] = class(b"!#$%&'*+-.^_`|~");
 /// What a registered host name may hold (no `%`: clients decode it before sending).
 const HOST: [bool; 256] = class(b"-._~!$&'()*+,;=");
 
-/// Host bytes by kind, for one table look-up a byte: see the `HOST_*` values.
+/// Host bytes as bit flags ([`HOST_BAD`], [`HOST_UPPER`]), OR-ed over a host in one pass.
 pub(crate) const HOST_KIND: [u8; 256] = {
     let mut t = [HOST_BAD; 256];
     let mut c = 0;
     while c < 256 {
         if HOST[c] {
-            t[c] = if (c as u8).is_ascii_uppercase() {
-                HOST_UPPER
-            } else {
-                HOST_OK
-            };
+            t[c] = if (c as u8).is_ascii_uppercase() { HOST_UPPER } else { 0 };
         }
         c += 1;
     }
-    t[b':' as usize] = HOST_COLON;
     t
 };
 /// Not allowed in a host name.
-pub(crate) const HOST_BAD: u8 = 0;
-/// Allowed, not an upper-case letter.
-pub(crate) const HOST_OK: u8 = 1;
+pub(crate) const HOST_BAD: u8 = 1;
 /// An upper-case letter.
 pub(crate) const HOST_UPPER: u8 = 2;
-/// The port separator.
-pub(crate) const HOST_COLON: u8 = 3;
+
 /// What may stand as is in a path on the wire (a `%` is checked apart).
 pub(crate) const WIRE_PATH: [bool; 256] = class(b"-._~!$&'()*+,;=:@/");
 /// What may stand as is in a query on the wire (a `%` is checked apart).

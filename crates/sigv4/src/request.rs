@@ -3,9 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::encode::{
-    HOST_COLON, HOST_KIND, HOST_OK, HOST_UPPER, TCHAR, WIRE_PATH, WIRE_QUERY, hex_val,
-};
+use crate::encode::{HOST_BAD, HOST_KIND, HOST_UPPER, TCHAR, WIRE_PATH, WIRE_QUERY, hex_val};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The body, or what stands for it in the canonical request.
@@ -363,25 +361,19 @@ fn normalize_authority<'u>(authority: &'u str, default_port: u16) -> Result<Cow<
         }
         (close + 1, b[..close].iter().any(u8::is_ascii_uppercase))
     } else {
-        let mut upper = false;
-        let mut end = b.len();
-        for (i, &c) in b.iter().enumerate() {
-            match HOST_KIND[usize::from(c)] {
-                HOST_OK => {}
-                HOST_UPPER => upper = true,
-                HOST_COLON => {
-                    end = i;
-                    break;
-                }
-                _ if b.contains(&b'@') => return Err(userinfo()),
-                _ => {
-                    return Err(Error::url(
-                        "the host holds characters a host name cannot have (a non-ASCII name must be given in its xn-- form)",
-                    ));
-                }
+        let end = memchr::memchr(b':', b).unwrap_or(b.len());
+        let kinds = b[..end]
+            .iter()
+            .fold(0, |kinds, &c| kinds | HOST_KIND[usize::from(c)]);
+        if kinds & HOST_BAD != 0 {
+            if b.contains(&b'@') {
+                return Err(userinfo());
             }
+            return Err(Error::url(
+                "the host holds characters a host name cannot have (a non-ASCII name must be given in its xn-- form)",
+            ));
         }
-        (end, upper)
+        (end, kinds & HOST_UPPER != 0)
     };
     let host = &authority[..host_end];
     if host.is_empty() || host == "[]" {
@@ -427,7 +419,8 @@ fn wire_form(s: &str, query: bool) -> Cow<'_, str> {
             && b.get(i + 2).copied().and_then(hex_val).is_some()
     };
     let ok_at = |i: usize| allowed[usize::from(b[i])] || (b[i] == b'%' && escape_at(i));
-    if (0..b.len()).all(ok_at) {
+    // A branch-free pass first: most URLs need no change and hold no '%'.
+    if b.iter().fold(true, |ok, &c| ok & allowed[usize::from(c)]) || (0..b.len()).all(ok_at) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(b.len() + 16);
