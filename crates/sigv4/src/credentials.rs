@@ -80,6 +80,7 @@ impl Credentials {
     /// assert_eq!(c.access_key_id(), "AKIDEXAMPLE");
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }

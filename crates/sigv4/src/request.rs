@@ -186,6 +186,7 @@ impl<'a> Request<'a> {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     #[must_use]
+    #[inline]
     pub fn with_headers(mut self, headers: &'a [(&'a str, &'a str)]) -> Self {
         self.headers = Cow::Borrowed(headers);
         self
@@ -199,6 +200,7 @@ impl<'a> Request<'a> {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     #[must_use]
+    #[inline]
     pub fn with_payload(mut self, payload: Payload<'a>) -> Self {
         self.payload = payload;
         self
@@ -273,6 +275,7 @@ impl<'a> Request<'a> {
     /// assert_eq!(req.payload(), sigv4::Payload::Empty);
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn payload(&self) -> Payload<'a> {
         self.payload
     }

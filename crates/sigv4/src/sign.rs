@@ -107,6 +107,7 @@ impl<'a> SigningParams<'a> {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     #[must_use]
+    #[inline]
     pub fn with_settings(mut self, settings: Settings) -> Self {
         self.settings = settings;
         self
@@ -121,6 +122,7 @@ impl<'a> SigningParams<'a> {
     /// assert_eq!(params.credential_scope(), "20150830/us-east-1/iam/aws4_request");
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn credential_scope(&self) -> String {
         let mut s = String::with_capacity(48);
         self.push_scope(&mut s);
@@ -211,6 +213,7 @@ impl Span {
         }
     }
 
+    #[inline]
     fn of(self, text: &str) -> &str {
         text.get(self.start as usize..self.end as usize)
             .unwrap_or_default()
@@ -233,6 +236,7 @@ impl SigningSteps {
     /// assert!(signed.steps().canonical_request().starts_with("GET\n/\n\nhost:example.amazonaws.com\n"));
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn canonical_request(&self) -> &str {
         self.canonical.of(&self.buf)
     }
@@ -260,6 +264,7 @@ impl SigningSteps {
     /// assert_eq!(signed.steps().canonical_request_hash().len(), 64);
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn canonical_request_hash(&self) -> &str {
         let sts = self.string_to_sign();
         &sts[sts.len().saturating_sub(64)..]
@@ -275,6 +280,7 @@ impl SigningSteps {
     /// assert_eq!(signed.steps().payload_hash(), sigv4::EMPTY_SHA256);
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn payload_hash(&self) -> &str {
         let cr = self.canonical_request();
         cr.rsplit_once('\n').map_or(cr, |(_, last)| last)
@@ -289,6 +295,7 @@ impl SigningSteps {
     /// assert!(signed.steps().string_to_sign().starts_with("AWS4-HMAC-SHA256\n20150830T123600Z\n"));
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn string_to_sign(&self) -> &str {
         self.string_to_sign.of(&self.buf)
     }
@@ -302,6 +309,7 @@ impl SigningSteps {
     /// assert_eq!(signed.steps().credential_scope(), "20150830/us-east-1/service/aws4_request");
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn credential_scope(&self) -> &str {
         self.scope.of(&self.buf)
     }
@@ -315,6 +323,7 @@ impl SigningSteps {
     /// assert_eq!(signed.steps().signed_headers(), "host;x-amz-date");
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn signed_headers(&self) -> &str {
         self.signed_headers.of(&self.buf)
     }
@@ -329,6 +338,7 @@ impl SigningSteps {
     /// assert_eq!(signed.steps().signature(), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn signature(&self) -> &str {
         self.signature.of(&self.buf)
     }
@@ -448,6 +458,7 @@ impl SignedRequest {
     /// assert!(signed.authorization().ends_with(signed.steps().signature()));
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn authorization(&self) -> &str {
         self.authorization.of(&self.steps.buf)
     }
@@ -461,6 +472,7 @@ impl SignedRequest {
     /// assert_eq!(signed.steps().signed_headers(), "host;x-amz-content-sha256;x-amz-date");
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn steps(&self) -> &SigningSteps {
         &self.steps
     }
@@ -517,6 +529,7 @@ impl PresignedUrl {
     /// assert!(url.url().starts_with("https://b.s3.amazonaws.com/k?versionId=1&X-Amz-Algorithm=AWS4-HMAC-SHA256&"));
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn url(&self) -> &str {
         self.url.of(&self.steps.buf)
     }
@@ -530,6 +543,7 @@ impl PresignedUrl {
     /// assert!(url.steps().canonical_request().ends_with("\nhost\nUNSIGNED-PAYLOAD"));
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn steps(&self) -> &SigningSteps {
         &self.steps
     }

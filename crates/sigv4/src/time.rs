@@ -123,6 +123,7 @@ impl SigningTime {
     /// assert_eq!(t.amz_date(), "20130524T000000Z");
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn amz_date(&self) -> &str {
         // Built only from ASCII digits, 'T' and 'Z'.
         &self.amz
@@ -135,6 +136,7 @@ impl SigningTime {
     /// assert_eq!(t.date_stamp(), "20130524");
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn date_stamp(&self) -> &str {
         &self.amz_date()[..8]
     }
@@ -145,6 +147,7 @@ impl SigningTime {
     /// assert_eq!(sigv4::SigningTime::parse("19700101T000100Z")?.unix_seconds(), 60);
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    #[inline]
     pub fn unix_seconds(&self) -> i64 {
         self.unix
     }
