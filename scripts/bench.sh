@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the criterion benches (sigv4, aws-sigv4 and rusty-s3 in the same run) and prints
-# each peer's median divided by ours: the figures in the README's performance section.
+# each peer's median divided by ours, then the interleaved ratios (benches/ratios.rs),
+# which hold better when a neighbour loads the machine: the README's figures.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 cargo bench --locked -p sigv4 --bench signing -- "$@"
@@ -30,3 +31,4 @@ for group, label, peers in rows:
         if theirs is not None:
             print(f"| {label} | {fmt(ours)} | {peer} | {fmt(theirs)} | {theirs/ours:.2f}x |")
 PY
+cargo bench --locked -p sigv4 --bench ratios

@@ -98,7 +98,10 @@ fn push_path(out: &mut String, path: &str, rules: Rules, normalize: bool) {
     } else {
         Cow::Borrowed(path)
     };
-    if path.bytes().all(|b| is_unreserved(b) || b == b'/') {
+    if path
+        .bytes()
+        .fold(true, |ok, b| ok & (is_unreserved(b) | (b == b'/')))
+    {
         out.push_str(&path);
     } else {
         encode_into(out, path.as_bytes(), true);
@@ -154,10 +157,26 @@ pub(crate) fn remove_dot_segments(path: &str) -> Cow<'_, str> {
 /// Appends the canonical query: each name and value decoded and re-encoded the AWS
 /// way, sorted by name then value. `added` pairs are already encoded.
 fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) {
-    let mut pairs: SmallVec<[(Cow<'q, str>, Cow<'q, str>); 16]> = SmallVec::new();
-    // One pass finds the separators and whether each part is already canonical
-    // (unreserved characters only), which most are.
+    let mut pairs: Pairs<'q> = SmallVec::new();
     let b = raw.as_bytes();
+    // Most queries are unreserved characters, '=' and '&' only: then a branch-free check
+    // and a split at the separators are all it takes.
+    if b.iter()
+        .fold(true, |ok, &c| ok & PLAIN_QUERY[usize::from(c)])
+    {
+        for part in raw.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            if v.contains('=') {
+                // A second '=' belongs to the value and must be encoded.
+                pairs.push((Cow::Borrowed(k), canonical_component(v)));
+            } else {
+                pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
+            }
+        }
+        push_pairs(out, pairs, added);
+        return;
+    }
+    // Otherwise one pass finds the separators and whether each part is already canonical.
     let mut i = 0;
     while i < b.len() {
         let start = i;
@@ -188,6 +207,13 @@ fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) 
         };
         pairs.push((part(k, plain[0]), part(v, plain[1])));
     }
+    push_pairs(out, pairs, added);
+}
+
+type Pairs<'q> = SmallVec<[(Cow<'q, str>, Cow<'q, str>); 16]>;
+
+/// Adds the signer's pairs, sorts by name then value, and appends `k=v&...`.
+fn push_pairs<'q>(out: &mut String, mut pairs: Pairs<'q>, added: &[(&'q str, &'q str)]) {
     for &(k, v) in added {
         pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
     }
@@ -201,6 +227,18 @@ fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) 
         out.push_str(v);
     }
 }
+
+/// Query bytes that need no decoding or encoding: unreserved, '=' and '&'.
+const PLAIN_QUERY: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'=' | b'&');
+        c += 1;
+    }
+    t
+};
 
 /// A query name or value as sent, in canonical form.
 fn canonical_component(s: &str) -> Cow<'_, str> {

@@ -59,7 +59,11 @@ pub(crate) const HOST_KIND: [u8; 256] = {
     let mut c = 0;
     while c < 256 {
         if HOST[c] {
-            t[c] = if (c as u8).is_ascii_uppercase() { HOST_UPPER } else { 0 };
+            t[c] = if (c as u8).is_ascii_uppercase() {
+                HOST_UPPER
+            } else {
+                0
+            };
         }
         c += 1;
     }
