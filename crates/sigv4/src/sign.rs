@@ -173,7 +173,8 @@ fn checked_token(credentials: &Credentials) -> Result<Option<&str>> {
 /// Every intermediate of a signature: canonical request, its hash, string to sign,
 /// credential scope, signed headers and the signature itself.
 ///
-/// `Debug` shows the canonical request with any session token replaced by `<redacted>`.
+/// `Debug` shows the canonical request with any session token replaced by `<redacted>`,
+/// and not the signature (a signed request or URL can be replayed until it expires).
 ///
 /// ```
 /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?.with_session_token("TOKEN");
@@ -356,7 +357,7 @@ impl fmt::Debug for SigningSteps {
         f.debug_struct("SigningSteps")
             .field("canonical_request", &self.redacted_canonical_request())
             .field("string_to_sign", &self.string_to_sign())
-            .field("signature", &self.signature())
+            .field("signature", &"<redacted>")
             .finish()
     }
 }
@@ -381,22 +382,33 @@ fn redact_token(text: &str) -> String {
 
 /// Replaces the value of `X-Amz-Security-Token` in a query string.
 pub(crate) fn redact_query_token(query: &str) -> String {
+    redact_query(query, &["X-Amz-Security-Token"])
+}
+
+/// Replaces the values of the named parameters in a query string.
+fn redact_query(query: &str, names: &[&str]) -> String {
     query
         .split('&')
-        .map(|p| {
-            if p.starts_with("X-Amz-Security-Token=") {
-                "X-Amz-Security-Token=<redacted>"
-            } else {
-                p
-            }
+        .map(|p| match p.split_once('=') {
+            Some((name, _)) if names.contains(&name) => format!("{name}=<redacted>"),
+            _ => p.to_owned(),
         })
         .collect::<Vec<_>>()
         .join("&")
 }
 
+/// An `Authorization` value with its signature replaced: a signed request can be
+/// replayed until it expires, so logs should not carry one.
+fn redact_signature(authorization: &str) -> String {
+    match authorization.rsplit_once("Signature=") {
+        Some((head, _)) => format!("{head}Signature=<redacted>"),
+        None => authorization.to_owned(),
+    }
+}
+
 /// A header-signed request: the headers to set, and every step that led to them.
 ///
-/// `Debug` redacts the session token.
+/// `Debug` redacts the session token and the signature.
 ///
 /// ```
 /// use sigv4::{Credentials, Request, Signer, SigningParams, SigningTime};
@@ -480,15 +492,12 @@ impl SignedRequest {
 
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
+        let headers: Vec<(&str, String)> = self
             .headers()
-            .map(|(n, v)| {
-                let v = if n == "X-Amz-Security-Token" {
-                    "<redacted>"
-                } else {
-                    v
-                };
-                (n, v)
+            .map(|(n, v)| match n {
+                "X-Amz-Security-Token" => (n, "<redacted>".to_owned()),
+                "Authorization" => (n, redact_signature(v)),
+                _ => (n, v.to_owned()),
             })
             .collect();
         f.debug_struct("SignedRequest")
@@ -500,7 +509,7 @@ impl fmt::Debug for SignedRequest {
 
 /// A presigned URL and every step that led to it.
 ///
-/// `Debug` redacts the session token.
+/// `Debug` redacts the session token and the signature: the URL is a bearer credential.
 ///
 /// ```
 /// use std::time::Duration;
@@ -552,7 +561,10 @@ impl PresignedUrl {
 impl fmt::Debug for PresignedUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let url = match self.url().split_once('?') {
-            Some((base, q)) => format!("{base}?{}", redact_query_token(q)),
+            Some((base, q)) => format!(
+                "{base}?{}",
+                redact_query(q, &["X-Amz-Security-Token", "X-Amz-Signature"])
+            ),
             None => self.url().to_owned(),
         };
         f.debug_struct("PresignedUrl")
