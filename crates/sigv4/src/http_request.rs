@@ -1,6 +1,7 @@
 //! Signing an `http::Request` (http 1.x) in place.
 
 use http::header::{HeaderName, HeaderValue};
+use smallvec::SmallVec;
 
 use crate::error::{Error, Result};
 use crate::request::{Payload, Request};
@@ -58,7 +59,7 @@ impl Signer {
                 })?),
                 _ => None,
             };
-        let mut to_set = Vec::with_capacity(5);
+        let mut to_set: SmallVec<[(HeaderName, HeaderValue); 5]> = SmallVec::new();
         if let Some(h) = host {
             to_set.push((http::header::HOST, h));
         }
@@ -68,6 +69,7 @@ impl Signer {
             to_set.push((HeaderName::from_static(lower(name)), value));
         }
         let headers = request.headers_mut();
+        headers.reserve(to_set.len());
         for (name, mut value) in to_set {
             if name == http::header::AUTHORIZATION || name.as_str() == "x-amz-security-token" {
                 value.set_sensitive(true);
