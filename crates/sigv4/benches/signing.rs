@@ -98,15 +98,7 @@ fn aws_http<'b>(
     settings: SigningSettings,
     mut req: http::Request<&'b [u8]>,
 ) -> http::Request<&'b [u8]> {
-    let params = v4::SigningParams::builder()
-        .identity(identity)
-        .region(region)
-        .name(service)
-        .time(time)
-        .settings(settings)
-        .build()
-        .expect("params")
-        .into();
+    let params = aws_params(identity, region, service, time, settings);
     let uri = req.uri().to_string();
     let signable = SignableRequest::new(
         req.method().as_str(),
@@ -124,6 +116,26 @@ fn aws_http<'b>(
     req
 }
 
+/// aws-sigv4's parameters for one request (its API takes the settings by value, so a
+/// client builds them per request).
+fn aws_params<'p>(
+    identity: &'p Identity,
+    region: &'p str,
+    service: &'p str,
+    time: SystemTime,
+    settings: SigningSettings,
+) -> aws_sigv4::http_request::SigningParams<'p> {
+    v4::SigningParams::builder()
+        .identity(identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(settings)
+        .build()
+        .expect("params")
+        .into()
+}
+
 fn aws_plain(
     identity: &Identity,
     region: &str,
@@ -132,15 +144,7 @@ fn aws_plain(
     settings: SigningSettings,
     (method, url, headers, body): Plain<'_>,
 ) -> Vec<(String, String)> {
-    let params = v4::SigningParams::builder()
-        .identity(identity)
-        .region(region)
-        .name(service)
-        .time(time)
-        .settings(settings)
-        .build()
-        .expect("params")
-        .into();
+    let params = aws_params(identity, region, service, time, settings);
     let signable = SignableRequest::new(
         method,
         url,
@@ -162,15 +166,7 @@ fn aws_presign(identity: &Identity) -> String {
     let mut settings = aws_settings_s3();
     settings.signature_location = SignatureLocation::QueryParams;
     settings.expires_in = Some(Duration::from_secs(86400));
-    let params = v4::SigningParams::builder()
-        .identity(identity)
-        .region("us-east-1")
-        .name("s3")
-        .time(unix(T_2013))
-        .settings(settings)
-        .build()
-        .expect("params")
-        .into();
+    let params = aws_params(identity, "us-east-1", "s3", unix(T_2013), settings);
     let signable = SignableRequest::new(
         "GET",
         S3_GET_URL,

@@ -446,30 +446,19 @@ mod tests {
     #[test]
     fn hosts_are_lowercased_and_default_ports_dropped() {
         let host = |u| Request::new("GET", u).map(|r| r.url_host.map(Cow::into_owned));
-        assert_eq!(
-            host("https://EXAMPLE.com:443/").ok().flatten().as_deref(),
-            Some("example.com")
-        );
-        assert_eq!(
-            host("http://example.com:80/").ok().flatten().as_deref(),
-            Some("example.com")
-        );
-        assert_eq!(
-            host("http://example.com:443/").ok().flatten().as_deref(),
-            Some("example.com:443")
-        );
-        assert_eq!(
-            host("https://Ex.com:9000").ok().flatten().as_deref(),
-            Some("ex.com:9000")
-        );
-        assert_eq!(
-            host("https://[::1]:9000/").ok().flatten().as_deref(),
-            Some("[::1]:9000")
-        );
-        assert_eq!(
-            host("https://h.example:/").ok().flatten().as_deref(),
-            Some("h.example")
-        );
+        for (url, want) in [
+            ("https://EXAMPLE.com:443/", "example.com"),
+            ("http://example.com:80/", "example.com"),
+            ("http://example.com:443/", "example.com:443"),
+            ("https://Ex.com:9000", "ex.com:9000"),
+            ("https://[::1]:9000/", "[::1]:9000"),
+            ("https://h.example:/", "h.example"),
+            ("http://h:080/", "h"),
+            ("http://h:08080/", "h:8080"),
+            ("http://h:0/", "h:0"),
+        ] {
+            assert_eq!(host(url).ok().flatten().as_deref(), Some(want), "{url}");
+        }
         for bad in [
             "https:///x",
             "https://user:pw@h/",
