@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use smallvec::SmallVec;
 
-use crate::encode::{decode_query_component, encode_into, is_unreserved};
+use crate::encode::{PLAIN_QUERY, decode_query_component, encode_into, is_unreserved};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::Request;
 
@@ -227,18 +227,6 @@ fn push_pairs<'q>(out: &mut String, mut pairs: Pairs<'q>, added: &[(&'q str, &'q
         out.push_str(v);
     }
 }
-
-/// Query bytes that need no decoding or encoding: unreserved, '=' and '&'.
-const PLAIN_QUERY: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'=' | b'&');
-        c += 1;
-    }
-    t
-};
 
 /// A query name or value as sent, in canonical form.
 fn canonical_component(s: &str) -> Cow<'_, str> {

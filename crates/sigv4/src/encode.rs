@@ -15,9 +15,7 @@ pub(crate) fn encode_into(out: &mut String, bytes: &[u8], keep_slash: bool) {
             continue;
         }
         push_ascii(out, &bytes[run..i]);
-        out.push('%');
-        out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-        out.push(char::from(HEX_UPPER[usize::from(b & 0xf)]));
+        push_escape(out, b);
         run = i + 1;
     }
     push_ascii(out, &bytes[run..]);
@@ -26,6 +24,13 @@ pub(crate) fn encode_into(out: &mut String, bytes: &[u8], keep_slash: bool) {
 /// Appends bytes known to be ASCII.
 fn push_ascii(out: &mut String, ascii: &[u8]) {
     out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
+}
+
+/// Appends `%XY` for one byte (upper-case hex).
+pub(crate) fn push_escape(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+    out.push(char::from(HEX_UPPER[usize::from(b & 0xf)]));
 }
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
@@ -48,6 +53,8 @@ const fn class(extra: &[u8]) -> [bool; 256] {
 
 /// RFC 3986 unreserved.
 const UNRESERVED: [bool; 256] = class(b"-_.~");
+/// Query bytes that need no decoding or encoding: unreserved, '=' and '&'.
+pub(crate) const PLAIN_QUERY: [bool; 256] = class(b"-_.~=&");
 /// RFC 9110 token characters (method and header names).
 pub(crate) const TCHAR: [bool; 256] = class(b"!#$%&'*+-.^_`|~");
 /// What a registered host name may hold (no `%`: clients decode it before sending).

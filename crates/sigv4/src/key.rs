@@ -3,29 +3,16 @@
 use std::fmt;
 use std::sync::Mutex;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::encode::hex_lower;
 use crate::sha::HmacKey;
 
-type HmacSha256 = Hmac<Sha256>;
-
-/// HMAC-SHA256 of `data` under `key`.
-pub(crate) fn hmac(key: &[u8], data: &[u8]) -> Zeroizing<[u8; 32]> {
-    let mut mac = keyed(key);
-    mac.update(data);
-    Zeroizing::new(mac.finalize().into_bytes().into())
-}
-
-fn keyed(key: &[u8]) -> HmacSha256 {
-    // HMAC accepts keys of any length, so this never fails.
-    match HmacSha256::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC takes keys of any length"),
-    }
+/// HMAC-SHA256 of `data` under `key`; the result is an intermediate key, so it is
+/// zeroized on drop.
+fn hmac(key: &[u8], data: &[u8]) -> Zeroizing<[u8; 32]> {
+    Zeroizing::new(HmacKey::new(key).mac(data))
 }
 
 /// A derived SigV4 signing key for one (secret, date, region, service), ready to sign.

@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::encode::{HOST_BAD, HOST_KIND, HOST_UPPER, TCHAR, WIRE_PATH, WIRE_QUERY, hex_val};
+use crate::encode::{
+    HOST_BAD, HOST_KIND, HOST_UPPER, TCHAR, WIRE_PATH, WIRE_QUERY, hex_val, push_escape,
+};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The body, or what stands for it in the canonical request.
@@ -431,9 +433,7 @@ fn wire_form(s: &str, query: bool) -> Cow<'_, str> {
         if ok_at(i) {
             out.push(char::from(c));
         } else {
-            out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(c >> 4)]));
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(c & 0xf)]));
+            push_escape(&mut out, c);
         }
     }
     Cow::Owned(out)

@@ -2,8 +2,9 @@
 //! the CPU has it), for the short messages of signing: the canonical request and the
 //! string to sign. The `digest` wrappers buffer and copy every block, which costs as
 //! much as the hashing itself for messages of two or three blocks; here whole blocks go
-//! straight to `compress256` and only the padded tail is copied. Tests compare both
-//! functions with `sha2::Sha256` and `hmac::Hmac` on every length from 0 to 300 bytes.
+//! straight to `compress256` and only the padded tail is copied. Key derivation uses the
+//! same HMAC. Tests compare both functions with `sha2::Sha256` and `hmac::Hmac` on every
+//! length from 0 to 300 bytes.
 
 use sha2::block_api::compress256;
 use zeroize::Zeroize;
