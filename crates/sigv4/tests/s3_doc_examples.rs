@@ -17,6 +17,12 @@ fn creds() -> Credentials {
     .expect("credentials")
 }
 
+/// The examples' scope: us-east-1, s3, 2013-05-24T00:00:00Z.
+fn params(creds: &Credentials) -> SigningParams<'_> {
+    let time = SigningTime::parse("20130524T000000Z").expect("time");
+    SigningParams::new(creds, "us-east-1", "s3", time).expect("params")
+}
+
 fn sign_s3(
     method: &str,
     url: &str,
@@ -24,8 +30,7 @@ fn sign_s3(
     payload: Payload<'_>,
 ) -> sigv4::SignedRequest {
     let creds = creds();
-    let time = SigningTime::parse("20130524T000000Z").expect("time");
-    let params = SigningParams::new(&creds, "us-east-1", "s3", time).expect("params");
+    let params = params(&creds);
     let request = Request::new(method, url)
         .expect("request")
         .with_headers(headers)
@@ -162,8 +167,7 @@ fn list_objects() {
 #[test]
 fn presigned_get_for_a_day() {
     let creds = creds();
-    let time = SigningTime::parse("20130524T000000Z").expect("time");
-    let params = SigningParams::new(&creds, "us-east-1", "s3", time).expect("params");
+    let params = params(&creds);
     let request =
         Request::new("GET", "https://examplebucket.s3.amazonaws.com/test.txt").expect("request");
     let url = Signer::new()
@@ -186,8 +190,7 @@ fn presigned_get_for_a_day() {
 #[test]
 fn http_request_in_place_matches_the_get_object_example() {
     let creds = creds();
-    let time = SigningTime::parse("20130524T000000Z").expect("time");
-    let params = SigningParams::new(&creds, "us-east-1", "s3", time).expect("params");
+    let params = params(&creds);
     let mut req = http::Request::get("https://examplebucket.s3.amazonaws.com/test.txt")
         .header("range", "bytes=0-9")
         .body(())
