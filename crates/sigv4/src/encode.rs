@@ -128,32 +128,28 @@ pub(crate) fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
-/// Each byte's two lower-case hex digits.
-const HEX_PAIRS: [[u8; 2]; 256] = {
-    let digits = b"0123456789abcdef";
-    let mut t = [[0u8; 2]; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = [digits[i >> 4], digits[i & 0xf]];
-        i += 1;
+/// Lower-case hex digits of 32 bytes, by arithmetic the compiler turns into vector code
+/// (a look-up table costs a load per byte).
+fn hex_digits(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (pair, &b) in out.as_chunks_mut::<2>().0.iter_mut().zip(bytes) {
+        let digit = |n: u8| n + if n < 10 { b'0' } else { b'a' - 10 };
+        *pair = [digit(b >> 4), digit(b & 0xf)];
     }
-    t
-};
+    out
+}
 
 /// Lower-case hex of 32 bytes.
 pub(crate) fn hex_lower(bytes: &[u8; 32]) -> ArrayString<64> {
-    let mut out = [[0u8; 2]; 32];
-    for (pair, &b) in out.iter_mut().zip(bytes) {
-        *pair = HEX_PAIRS[usize::from(b)];
-    }
+    let digits = hex_digits(bytes);
     // Hex digits only: always UTF-8.
-    ArrayString::from_byte_string(out.as_flattened().try_into().unwrap_or(&[b'0'; 64]))
-        .unwrap_or_default()
+    ArrayString::from_byte_string(&digits).unwrap_or_default()
 }
 
 /// Appends lower-case hex of 32 bytes.
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8; 32]) {
-    out.push_str(&hex_lower(bytes));
+    // Hex digits only: always UTF-8.
+    out.push_str(std::str::from_utf8(&hex_digits(bytes)).unwrap_or_default());
 }
 
 #[cfg(test)]
