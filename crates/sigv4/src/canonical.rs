@@ -390,6 +390,65 @@ pub(crate) fn trim_all(value: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A canonical request split into its parts, to show them labelled or compare them
+/// one by one.
+///
+/// ```
+/// use sigv4::CanonicalParts;
+/// let text = "GET\n/v1/voices\nLanguageCode=en-US\nhost:polly.eu-west-1.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\nUNSIGNED-PAYLOAD";
+/// let parts = CanonicalParts::parse(text).expect("a canonical request");
+/// assert_eq!(parts.uri, "/v1/voices");
+/// assert_eq!(parts.headers.lines().count(), 2);
+/// assert_eq!(parts.signed_headers, "host;x-amz-date");
+/// assert!(CanonicalParts::parse("GET\n/").is_none());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CanonicalParts<'t> {
+    /// The HTTP method line.
+    pub method: &'t str,
+    /// The canonical URI line.
+    pub uri: &'t str,
+    /// The canonical query line (empty when there is no query).
+    pub query: &'t str,
+    /// The canonical header lines, `name:value` joined with `\n`.
+    pub headers: &'t str,
+    /// The signed-headers line.
+    pub signed_headers: &'t str,
+    /// The payload hash line.
+    pub payload_hash: &'t str,
+}
+
+impl<'t> CanonicalParts<'t> {
+    /// Splits a canonical request: method, URI, query, header lines, a blank line,
+    /// signed headers and payload hash. `None` if it does not have that shape.
+    ///
+    /// ```
+    /// let parts = sigv4::CanonicalParts::parse("POST\n/\n\nhost:h\n\nhost\nabc").expect("parts");
+    /// assert_eq!((parts.query, parts.payload_hash), ("", "abc"));
+    /// ```
+    pub fn parse(text: &'t str) -> Option<CanonicalParts<'t>> {
+        let mut lines = text.splitn(4, '\n');
+        let method = lines.next()?;
+        let uri = lines.next()?;
+        let query = lines.next()?;
+        let rest = lines.next()?;
+        let (headers, tail) = rest.split_once("\n\n")?;
+        let (signed_headers, payload_hash) = tail.split_once('\n')?;
+        if payload_hash.contains('\n') {
+            return None;
+        }
+        Some(CanonicalParts {
+            method,
+            uri,
+            query,
+            headers,
+            signed_headers,
+            payload_hash,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

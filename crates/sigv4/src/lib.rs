@@ -65,6 +65,7 @@ mod sha;
 mod sign;
 mod time;
 
+pub use canonical::CanonicalParts;
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind, Result};
 pub use key::{KeyCache, SigningKey};

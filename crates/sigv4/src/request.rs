@@ -270,6 +270,25 @@ impl<'a> Request<'a> {
         out.push_str(&self.path);
     }
 
+    /// The `Host` header the signer signs: the request's own `Host` header if it has one
+    /// (as given), else the URL's host, lower-cased, without the scheme's default port.
+    /// A client must send exactly this value.
+    ///
+    /// ```
+    /// let req = sigv4::Request::new("GET", "https://Example.AmazonAWS.com:443/")?;
+    /// assert_eq!(req.host(), Some("example.amazonaws.com"));
+    /// let h = [("host", "other.example:8080")];
+    /// assert_eq!(req.with_headers(&h).host(), Some("other.example:8080"));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn host(&self) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("host"))
+            .map(|&(_, value)| value)
+            .or(self.url_host.as_deref())
+    }
+
     /// The payload.
     ///
     /// ```

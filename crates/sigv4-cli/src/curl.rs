@@ -1,0 +1,282 @@
+//! `sigv4 curl`: sign and send, with curl's habits.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use http_body_util::BodyExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::args::{Body, RequestFlags};
+use crate::creds::Environment;
+use crate::error::{CliError, Exit, Result, io_reason};
+use crate::net::{self, Client};
+use crate::target::{self, Mode};
+
+/// `sigv4 curl` flags.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub request: RequestFlags,
+    /// Write the body to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show the response's status line and headers before the body.
+    #[arg(short = 'i', long = "include")]
+    pub include: bool,
+    /// Show the canonical request, the string to sign and the headers sent and received
+    /// on standard error (secrets and session tokens redacted).
+    #[arg(short = 'v', long = "verbose")]
+    pub verbose: bool,
+    /// On HTTP 400 or more, print AWS's error on one line and exit 22, without the body.
+    #[arg(short = 'f', long = "fail")]
+    pub fail: bool,
+    /// No progress bar.
+    #[arg(short = 's', long = "silent")]
+    pub silent: bool,
+}
+
+/// A progress bar on standard error when it is a terminal (else none).
+pub fn progress_bar(len: u64, what: &str) -> Option<ProgressBar> {
+    let target = ProgressDrawTarget::stderr();
+    if target.is_hidden() || len < 1 << 20 {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), target);
+    let style = ProgressStyle::with_template(
+        "{msg:9} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
+    )
+    .map(|s| s.progress_chars("=> "))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_message(what.to_owned());
+    Some(bar)
+}
+
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let env = Environment::from_process();
+    let client = Client::new()?;
+    let prepared = args.request.prepare(None)?;
+    let host = target::url_host(&prepared.url)?;
+    let scope = target::scope(&args.request, &host, &env)?;
+    let (found, _) = target::credentials(&args.request, &env, &client, false).await?;
+    let unsigned = args.request.unsigned_payload;
+    let file_hash = target::payload_hash(&prepared, unsigned, !args.silent).await?;
+    let signed = target::sign(
+        &prepared,
+        &scope,
+        args.request.rules.as_deref(),
+        &found.credentials,
+        target::now()?,
+        unsigned,
+        file_hash.as_deref(),
+        Mode::Headers,
+    )?;
+    if args.verbose {
+        eprintln!("* credentials: {}", found.source);
+        eprintln!(
+            "* scope: service {}, region {} ({})",
+            scope.service, scope.region, scope.origin
+        );
+        crate::sign::eprint_steps(&signed.steps);
+    }
+    let mut builder = http::Request::builder()
+        .method(signed.method.as_str())
+        .uri(signed.url.as_str());
+    for (name, value) in &signed.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder = builder.header("User-Agent", concat!("sigv4/", env!("CARGO_PKG_VERSION")));
+    let (body, upload_bar) = match prepared.body {
+        Body::None => (net::full(bytes::Bytes::new()), None),
+        Body::Memory(bytes) => {
+            builder = builder.header("Content-Length", bytes.len());
+            (net::full(bytes), None)
+        }
+        Body::File(path, len) => {
+            builder = builder.header("Content-Length", len);
+            let bar = if args.silent {
+                None
+            } else {
+                progress_bar(len, "uploading")
+            };
+            (net::file_body(&path, bar.clone()).await?, bar)
+        }
+    };
+    let request = builder
+        .body(body)
+        .map_err(|e| CliError::usage(format!("can't send this request: {e}")))?;
+    if args.verbose {
+        eprintln!("> {} {}", request.method(), request.uri());
+        for (name, value) in request.headers() {
+            eprintln!(
+                "> {}: {}",
+                name,
+                redact_header(name.as_str(), value.to_str().unwrap_or("<binary>"))
+            );
+        }
+    }
+    let response = client.send(request).await?;
+    if let Some(bar) = upload_bar {
+        bar.finish_and_clear();
+    }
+    let status = response.status();
+    if args.verbose {
+        eprintln!("< {:?} {}", response.version(), status);
+        for (name, value) in response.headers() {
+            eprintln!("< {}: {}", name, value.to_str().unwrap_or("<binary>"));
+        }
+    }
+    let head = if args.include {
+        let mut text = format!("{:?} {}\r\n", response.version(), status);
+        for (name, value) in response.headers() {
+            text.push_str(&format!("{}: {}\r\n", name, value.to_str().unwrap_or("")));
+        }
+        text.push_str("\r\n");
+        Some(text)
+    } else {
+        None
+    };
+    let mut out = Output::open(args.output.as_deref())?;
+    if status.as_u16() >= 400 {
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| CliError::new(Exit::Network, format!("{host}: {e}")))?
+            .to_bytes();
+        eprintln!("sigv4: {}", aws_error_line(status, &body));
+        if args.fail {
+            return Ok(ExitCode::from(Exit::Http as u8));
+        }
+        if let Some(head) = head {
+            out.write(head.as_bytes())?;
+        }
+        out.write(&body)?;
+        out.finish()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(head) = head {
+        out.write(head.as_bytes())?;
+    }
+    let mut body = response.into_body();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| CliError::new(Exit::Network, format!("{host}: {e}")))?;
+        if let Some(data) = frame.data_ref() {
+            out.write(data)?;
+        }
+    }
+    out.finish()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Header values shown by -v: the session token hidden (the Authorization header holds
+/// only a signature for this one request, shown as curl shows it).
+pub fn redact_header<'v>(name: &str, value: &'v str) -> &'v str {
+    if name.eq_ignore_ascii_case("x-amz-security-token") {
+        "<redacted>"
+    } else {
+        value
+    }
+}
+
+/// Standard output or a file.
+enum Output {
+    Stdout(std::io::Stdout),
+    File(PathBuf, std::io::BufWriter<std::fs::File>),
+}
+
+impl Output {
+    fn open(path: Option<&std::path::Path>) -> Result<Output> {
+        Ok(match path {
+            None => Output::Stdout(std::io::stdout()),
+            Some(p) => Output::File(
+                p.to_owned(),
+                std::io::BufWriter::new(
+                    std::fs::File::create(p).map_err(|e| CliError::file(p, &e))?,
+                ),
+            ),
+        })
+    }
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        match self {
+            Output::Stdout(s) => s.write_all(bytes).map_err(|e| {
+                CliError::new(Exit::File, format!("standard output: {}", io_reason(&e)))
+            }),
+            Output::File(p, f) => f.write_all(bytes).map_err(|e| CliError::file(p, &e)),
+        }
+    }
+    fn finish(&mut self) -> Result<()> {
+        match self {
+            Output::Stdout(s) => s.flush().map_err(|e| {
+                CliError::new(Exit::File, format!("standard output: {}", io_reason(&e)))
+            }),
+            Output::File(p, f) => f.flush().map_err(|e| CliError::file(p, &e)),
+        }
+    }
+}
+
+/// "HTTP 403 Forbidden: SignatureDoesNotMatch: The request signature ..." from AWS's XML
+/// or JSON error body (or its first line).
+pub fn aws_error_line(status: http::StatusCode, body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = text[start..].find(&format!("</{name}>"))? + start;
+        Some(text[start..end].trim().to_owned())
+    };
+    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let field = |names: &[&str]| {
+        json.as_ref().and_then(|v| {
+            names
+                .iter()
+                .find_map(|n| v.get(*n).and_then(|x| x.as_str()).map(str::to_owned))
+        })
+    };
+    let code = tag("Code").or_else(|| {
+        field(&["__type", "code", "Code"]).map(|c| c.rsplit('#').next().unwrap_or(&c).to_owned())
+    });
+    let message = tag("Message").or_else(|| field(&["message", "Message"]));
+    let mut line = format!(
+        "HTTP {} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    );
+    match (code, message) {
+        (Some(c), Some(m)) => line.push_str(&format!(": {c}: {m}")),
+        (Some(c), None) => line.push_str(&format!(": {c}")),
+        (None, Some(m)) => line.push_str(&format!(": {m}")),
+        (None, None) => {
+            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            if !first.is_empty() {
+                let short: String = first.trim().chars().take(200).collect();
+                line.push_str(&format!(": {short}"));
+            }
+        }
+    }
+    line.replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_lines() {
+        let xml = b"<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error>";
+        assert_eq!(
+            aws_error_line(http::StatusCode::FORBIDDEN, xml),
+            "HTTP 403 Forbidden: SignatureDoesNotMatch: The request signature we calculated does not match"
+        );
+        let json = br#"{"__type":"com.amazon#InvalidSignatureException","message":"bad"}"#;
+        assert_eq!(
+            aws_error_line(http::StatusCode::BAD_REQUEST, json),
+            "HTTP 400 Bad Request: InvalidSignatureException: bad"
+        );
+        assert_eq!(
+            aws_error_line(http::StatusCode::NOT_FOUND, b""),
+            "HTTP 404 Not Found"
+        );
+    }
+}

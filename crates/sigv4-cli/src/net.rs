@@ -1,0 +1,121 @@
+//! HTTP for the command: hyper with rustls, sending the request target exactly as it
+//! was signed (no URL library normalizes `..` or `//` in S3 keys on the way out).
+
+use std::path::Path;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::TryStreamExt;
+use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
+use hyper::body::{Frame, Incoming};
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use indicatif::ProgressBar;
+use tokio_util::io::ReaderStream;
+
+use crate::error::{CliError, Exit, Result, io_reason};
+
+/// A request or response body.
+pub type Body = BoxBody<Bytes, std::io::Error>;
+
+/// A body held in memory.
+pub fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
+}
+
+/// A file streamed from disk in 256 KiB reads, advancing `progress` as it goes.
+pub async fn file_body(path: &Path, progress: Option<ProgressBar>) -> Result<Body> {
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| CliError::file(path, &e))?;
+    let stream = ReaderStream::with_capacity(file, 256 * 1024).map_ok(move |chunk: Bytes| {
+        if let Some(bar) = &progress {
+            bar.inc(chunk.len() as u64);
+        }
+        Frame::data(chunk)
+    });
+    Ok(StreamBody::new(stream).boxed())
+}
+
+/// An HTTP/1.1 and HTTP/2 client for http and https URLs (webpki roots).
+pub struct Client {
+    inner: HyperClient<hyper_rustls::HttpsConnector<HttpConnector>, Body>,
+}
+
+impl Client {
+    pub fn new() -> Result<Client> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .build();
+        let inner = HyperClient::builder(TokioExecutor::new())
+            // The Host header is set by the caller to exactly what was signed.
+            .set_host(false)
+            .build(https);
+        Ok(Client { inner })
+    }
+
+    /// Sends `request`; the URI must be absolute (`http://host/path?query`).
+    pub async fn send(&self, request: http::Request<Body>) -> Result<http::Response<Incoming>> {
+        let host = request
+            .uri()
+            .authority()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        self.inner
+            .request(request)
+            .await
+            .map_err(|e| network_error(&host, &e))
+    }
+
+    /// Sends `request` and reads the whole answer (for small API calls such as STS).
+    pub async fn send_buffered(
+        &self,
+        request: http::Request<Body>,
+        timeout: Duration,
+    ) -> Result<http::Response<Bytes>> {
+        let host = request
+            .uri()
+            .authority()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        let exchange = async {
+            let response = self.send(request).await?;
+            let (parts, body) = response.into_parts();
+            let bytes = body
+                .collect()
+                .await
+                .map_err(|e| network_error(&host, &e))?
+                .to_bytes();
+            Ok(http::Response::from_parts(parts, bytes))
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(CliError::new(
+                Exit::Network,
+                format!("{host}: no answer within {} s", timeout.as_secs()),
+            )),
+        }
+    }
+}
+
+/// One line naming the innermost cause (hyper's outer errors say little).
+fn network_error(host: &str, err: &(dyn std::error::Error + 'static)) -> CliError {
+    let mut cause: &dyn std::error::Error = err;
+    let mut reasons = vec![err.to_string()];
+    while let Some(next) = cause.source() {
+        reasons.push(match next.downcast_ref::<std::io::Error>() {
+            Some(io) => io_reason(io),
+            None => next.to_string(),
+        });
+        cause = next;
+    }
+    reasons.dedup();
+    let reason = reasons.last().cloned().unwrap_or_default();
+    CliError::new(Exit::Network, format!("{host}: {reason}"))
+}

@@ -1,0 +1,74 @@
+//! `sigv4 presign`: a URL that carries its own signature, valid until it expires.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::args::{RequestFlags, parse_time};
+use crate::creds::Environment;
+use crate::error::{CliError, Result};
+use crate::net::Client;
+use crate::target::{self, Mode};
+
+/// `sigv4 presign` flags.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub request: RequestFlags,
+    /// Seconds the URL stays valid: 1 to 604800 (7 days).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    pub expires: u64,
+    /// The method the URL is for (same as -X): GET, PUT, ...
+    #[arg(long = "method", value_name = "METHOD", conflicts_with = "method")]
+    pub method_name: Option<String>,
+    /// Sign as of this instant (20150830T123600Z, 2015-08-30T12:36:00Z or Unix seconds).
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+    /// Print one JSON object: the URL, canonical request, string to sign, signature.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn run(mut args: Args) -> Result<ExitCode> {
+    if let Some(m) = args.method_name.take() {
+        args.request.method = Some(m);
+    }
+    if !(1..=604_800).contains(&args.expires) {
+        return Err(CliError::usage(format!(
+            "--expires {}: a presigned URL lasts 1 to 604800 seconds (7 days)",
+            args.expires
+        )));
+    }
+    let env = Environment::from_process();
+    let client = Client::new()?;
+    let prepared = args.request.prepare(Some("GET"))?;
+    let host = target::url_host(&prepared.url)?;
+    let scope = target::scope(&args.request, &host, &env)?;
+    let time = match &args.time {
+        Some(t) => parse_time(t)?,
+        None => target::now()?,
+    };
+    let (found, _) = target::credentials(&args.request, &env, &client, false).await?;
+    let unsigned = args.request.unsigned_payload;
+    let file_hash = target::payload_hash(&prepared, unsigned, true).await?;
+    let signed = target::sign(
+        &prepared,
+        &scope,
+        args.request.rules.as_deref(),
+        &found.credentials,
+        time,
+        unsigned,
+        file_hash.as_deref(),
+        Mode::Presign(Duration::from_secs(args.expires)),
+    )?;
+    if args.json {
+        let mut value = crate::sign::to_json(&signed, &scope);
+        if let Some(map) = value.as_object_mut() {
+            map.remove("headers");
+            map.insert("expires".into(), args.expires.into());
+        }
+        println!("{value}");
+    } else {
+        println!("{}", signed.url);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,263 @@
+//! From flags to a signed request: scope (service, region) from the flags or the host,
+//! credentials, the payload hash (a hashing pass over an upload), and the core's signer.
+
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use sigv4::{Credentials, Payload, Request, Rules, Settings, Signer, SigningParams, SigningTime};
+use tokio::io::AsyncReadExt;
+
+use crate::args::{Body, Prepared, RequestFlags};
+use crate::creds::{self, Environment, Found};
+use crate::error::{CliError, Exit, Result};
+use crate::net::Client;
+
+/// AWS's documented example credentials (SigV4 test suite): `explain` uses them when
+/// none are configured, and says so.
+pub const EXAMPLE_ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
+const EXAMPLE_SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+/// The credential scope's service and region, and how they were found.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub service: String,
+    pub region: String,
+    /// For people: "read from the host", "from --service/--region", ...
+    pub origin: String,
+}
+
+/// Reads the host's service and region, letting flags and configuration fill or override.
+pub fn scope(flags: &RequestFlags, host: &str, env: &Environment) -> Result<Scope> {
+    let inferred = infer(host);
+    let service = match (&flags.service, &inferred) {
+        (Some(s), _) => s.clone(),
+        (None, Some(e)) => e.service.clone(),
+        (None, None) => {
+            return Err(CliError::new(
+                Exit::Endpoint,
+                format!(
+                    "can't tell the AWS service from the host {host}: add --service NAME (the signing name, e.g. s3) and --region REGION"
+                ),
+            ));
+        }
+    };
+    let region = match (&flags.region, &inferred) {
+        (Some(r), _) => r.clone(),
+        (None, Some(e)) => e.region.clone(),
+        (None, None) => creds::region(&flags.credentials, env).ok_or_else(|| {
+            CliError::new(
+                Exit::Endpoint,
+                format!("can't tell the region from the host {host}: add --region REGION (or set AWS_REGION)"),
+            )
+        })?,
+    };
+    let origin = match (&flags.service, &flags.region, &inferred) {
+        (None, None, Some(_)) => "read from the host".to_owned(),
+        (Some(_), Some(_), _) => "from --service and --region".to_owned(),
+        (_, _, Some(_)) => "from the flags and the host".to_owned(),
+        (Some(_), None, None) => "from --service; region from AWS_REGION or the profile".to_owned(),
+        (None, _, None) => "from the flags".to_owned(),
+    };
+    Ok(Scope {
+        service,
+        region,
+        origin,
+    })
+}
+
+/// Loads credentials; with `example_if_none`, AWS's example key when none are
+/// configured (the flag says whether that happened).
+pub async fn credentials(
+    flags: &RequestFlags,
+    env: &Environment,
+    client: &Client,
+    example_if_none: bool,
+) -> Result<(Found, bool)> {
+    match creds::load(&flags.credentials, env, client).await? {
+        Some(found) => Ok((found, false)),
+        None if example_if_none => Ok((
+            Found {
+                credentials: Credentials::new(EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET)?,
+                source: "AWS's documented example key (no credentials configured)".into(),
+            },
+            true,
+        )),
+        None => Err(CliError::new(
+            Exit::Credentials,
+            format!(
+                "no credentials found; looked at {}",
+                creds::searched(&flags.credentials, env)
+            ),
+        )),
+    }
+}
+
+/// The payload line: the body's SHA-256, UNSIGNED-PAYLOAD, or a file hashed in a
+/// streaming pass (memory independent of its size).
+pub async fn payload_hash(
+    prepared: &Prepared,
+    unsigned: bool,
+    progress: bool,
+) -> Result<Option<String>> {
+    match &prepared.body {
+        Body::File(path, len) if !unsigned => {
+            let bar = progress
+                .then(|| crate::curl::progress_bar(*len, "hashing"))
+                .flatten();
+            let mut file = tokio::fs::File::open(path)
+                .await
+                .map_err(|e| CliError::file(path, &e))?;
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 1 << 20];
+            loop {
+                let n = file
+                    .read(&mut buf)
+                    .await
+                    .map_err(|e| CliError::file(path, &e))?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                if let Some(bar) = &bar {
+                    bar.inc(n as u64);
+                }
+            }
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            let digest = hasher.finalize();
+            Ok(Some(digest.iter().map(|b| format!("{b:02x}")).collect()))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// How to sign: header signing, or a presigned URL valid for so long.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode {
+    Headers,
+    Presign(Duration),
+}
+
+/// A request signed: what to send, and every step.
+pub struct Signed {
+    /// The URL as sent (wire form), or the presigned URL.
+    pub url: String,
+    pub method: String,
+    /// The Host header that was signed.
+    pub host: String,
+    /// The request's own headers (as given), then the signer's.
+    pub headers: Vec<(String, String)>,
+    /// The signer's headers only (Authorization, X-Amz-Date, ...).
+    pub added: Vec<(String, String)>,
+    pub steps: sigv4::SigningSteps,
+}
+
+/// Signs `prepared` with the core.
+#[allow(clippy::too_many_arguments)]
+pub fn sign(
+    prepared: &Prepared,
+    scope: &Scope,
+    rules: Option<&str>,
+    credentials: &Credentials,
+    time: SigningTime,
+    unsigned: bool,
+    file_hash: Option<&str>,
+    mode: Mode,
+) -> Result<Signed> {
+    let header_refs: Vec<(&str, &str)> = prepared
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let payload = match (&prepared.body, unsigned, file_hash) {
+        (_, true, _) => Payload::Unsigned,
+        (Body::Memory(bytes), false, _) => Payload::Bytes(bytes),
+        (Body::File(..), false, Some(hash)) => Payload::Precomputed(hash),
+        (Body::File(..), false, None) => Payload::Unsigned,
+        (Body::None, false, _) => Payload::Empty,
+    };
+    let request = Request::new(&prepared.method, &prepared.url)?
+        .with_headers(&header_refs)
+        .with_payload(payload);
+    let mut settings = Settings::default();
+    settings.rules = match rules {
+        Some("s3") => Rules::S3,
+        Some("generic") => Rules::Generic,
+        _ => Rules::Auto,
+    };
+    let params = SigningParams::new(credentials, &scope.region, &scope.service, time)?
+        .with_settings(settings);
+    let signer = Signer::new();
+    let host = request.host().unwrap_or_default().to_owned();
+    match mode {
+        Mode::Headers => {
+            let signed = signer.sign(&request, &params)?;
+            let added: Vec<(String, String)> = signed
+                .headers()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            let mut headers = prepared.headers.clone();
+            if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+                headers.insert(0, ("Host".to_owned(), host.clone()));
+            }
+            headers.extend(added.iter().cloned());
+            Ok(Signed {
+                url: request.url(),
+                method: prepared.method.clone(),
+                host,
+                headers,
+                added,
+                steps: signed.steps().clone(),
+            })
+        }
+        Mode::Presign(expires) => {
+            let presigned = signer.presign(&request, &params, expires)?;
+            let mut headers = prepared.headers.clone();
+            if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+                headers.insert(0, ("Host".to_owned(), host.clone()));
+            }
+            Ok(Signed {
+                url: presigned.url().to_owned(),
+                method: prepared.method.clone(),
+                host,
+                headers,
+                added: Vec::new(),
+                steps: presigned.steps().clone(),
+            })
+        }
+    }
+}
+
+/// Sign-time now, from the system clock (the core reads none).
+pub fn now() -> Result<SigningTime> {
+    SigningTime::from_system_time(std::time::SystemTime::now())
+        .map_err(|e| CliError::usage(format!("the system clock: {e}")))
+}
+
+/// The URL's host (for reading the scope), lower-case, without the port; the core's
+/// parse errors are usage errors.
+pub fn url_host(url: &str) -> Result<String> {
+    let request = Request::new("GET", url)?;
+    let host = request.host().unwrap_or_default();
+    let name = if host.starts_with('[') {
+        host.split_inclusive(']').next().unwrap_or(host)
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    Ok(name.to_owned())
+}
+
+/// A URL for people: as given, without a userinfo part (the core refuses those anyway).
+pub fn display_url(url: &str) -> &str {
+    url
+}
+
+/// Stand-in until the core's endpoint table lands.
+struct Inferred {
+    service: String,
+    region: String,
+}
+fn infer(_host: &str) -> Option<Inferred> {
+    None
+}
