@@ -1,0 +1,246 @@
+//! `sigv4 curl` and `sigv4 presign` against servers that check signatures, started on
+//! 127.0.0.1 by `scripts/servers.sh start` (which writes target/servers/env.json):
+//! moto (SES, Kinesis, STS, S3 with signature checks on) and s3s-fs (S3: header auth,
+//! UNSIGNED-PAYLOAD, presigned URLs). Each call is also made with a wrong secret, which
+//! the server must refuse, so a pass means the server really checked.
+//!
+//! With SIGV4_REQUIRE_SERVERS=1 (scripts/test.sh sets it) a missing server fails the
+//! tests; otherwise they print a notice and pass vacuously.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn servers() -> Option<Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/servers/env.json");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(serde_json::from_str(&text).expect("env.json is JSON")),
+        Err(e) => {
+            assert!(
+                std::env::var("SIGV4_REQUIRE_SERVERS").as_deref() != Ok("1"),
+                "{}: {e}: run scripts/servers.sh start",
+                path.display()
+            );
+            eprintln!("skipped: no test servers ({}); run scripts/servers.sh start", path.display());
+            None
+        }
+    }
+}
+
+fn get<'v>(env: &'v Value, key: &str) -> &'v str {
+    env[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("env.json lacks {key}"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sigv4-servers-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Runs `sigv4` with these credentials only (HOME is an empty folder).
+fn sigv4(args: &[&str], key: &str, secret: &str) -> Output {
+    let home = scratch("home");
+    Command::new(env!("CARGO_BIN_EXE_sigv4"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .output()
+        .expect("run sigv4")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The call succeeds with the right secret and exits 22 (refused) with a wrong one.
+fn accepted_and_refused_with_wrong_secret(
+    label: &str,
+    args: &[&str],
+    key: &str,
+    secret: &str,
+) -> String {
+    let ok = sigv4(args, key, secret);
+    assert!(
+        ok.status.success(),
+        "{label}: refused with the right secret: {}\n{}",
+        text(&ok.stderr),
+        text(&ok.stdout)
+    );
+    let wrong = format!("{secret}x");
+    let bad = sigv4(args, key, &wrong);
+    assert_eq!(
+        bad.status.code(),
+        Some(22),
+        "{label}: a wrong secret was not refused: {}\n{}",
+        text(&bad.stderr),
+        text(&bad.stdout)
+    );
+    text(&ok.stdout)
+}
+
+#[test]
+fn moto_checks_ses_kinesis_sts_and_s3() {
+    let Some(env) = servers() else { return };
+    let url = get(&env, "SIGV4_MOTO_URL");
+    let key = get(&env, "SIGV4_MOTO_ACCESS_KEY_ID");
+    let secret = get(&env, "SIGV4_MOTO_SECRET_ACCESS_KEY");
+    let root = format!("{url}/");
+    let scope = |service: &'static str| [format!("--service={service}"), "--region=us-east-1".to_owned()];
+    let run = |label: &str, service: &'static str, extra: &[&str]| {
+        let s = scope(service);
+        let mut args = vec!["curl", "--fail", "-s", s[0].as_str(), s[1].as_str()];
+        args.extend_from_slice(extra);
+        accepted_and_refused_with_wrong_secret(label, &args, key, secret)
+    };
+    let out = run(
+        "SES VerifyEmailIdentity",
+        "ses",
+        &["-d", "Action=VerifyEmailIdentity&Version=2010-12-01&EmailAddress=sender%40example.com", &root],
+    );
+    assert!(out.contains("VerifyEmailIdentityResponse"), "{out}");
+    let out = run(
+        "SES SendEmail",
+        "ses",
+        &[
+            "-d",
+            "Action=SendEmail&Version=2010-12-01&Source=sender%40example.com\
+             &Destination.ToAddresses.member.1=to%40example.com\
+             &Message.Subject.Data=Hello%20there&Message.Body.Text.Data=Signed%20by%20sigv4%2B%20%E2%9C%93",
+            &root,
+        ],
+    );
+    assert!(out.contains("MessageId"), "{out}");
+    let kinesis = |target: &str, body: &str, label: &str| {
+        let header = format!("X-Amz-Target: Kinesis_20131202.{target}");
+        run(
+            label,
+            "kinesis",
+            &[
+                "-X",
+                "POST",
+                "-H",
+                &header,
+                "-H",
+                "Content-Type: application/x-amz-json-1.1",
+                "--data-binary",
+                body,
+                &root,
+            ],
+        )
+    };
+    // A new stream name each run: the wrong-secret call must not be the one that fails
+    // for an existing stream.
+    let stream = format!("sigv4-{}", std::process::id());
+    kinesis(
+        "CreateStream",
+        &format!(r#"{{"StreamName":"{stream}","ShardCount":1}}"#),
+        "Kinesis CreateStream",
+    );
+    let out = kinesis(
+        "PutRecord",
+        &format!(r#"{{"StreamName":"{stream}","Data":"aGVsbG8=","PartitionKey":"pk1"}}"#),
+        "Kinesis PutRecord",
+    );
+    assert!(out.contains("SequenceNumber"), "{out}");
+    let out = run(
+        "STS GetCallerIdentity",
+        "sts",
+        &["-d", "Action=GetCallerIdentity&Version=2011-06-15", &root],
+    );
+    assert!(out.contains(key), "GetCallerIdentity names the caller: {out}");
+    // S3, path style.
+    let bucket = format!("{url}/sigv4-moto-{}", std::process::id());
+    run("S3 CreateBucket", "s3", &["-X", "PUT", &bucket]);
+    let dir = scratch("moto");
+    let file = dir.join("hello.txt");
+    std::fs::write(&file, "hello from sigv4\n").expect("write");
+    let object = format!("{bucket}/dir/hello%20world.txt");
+    run("S3 PutObject", "s3", &["-T", file.to_str().expect("path"), &object]);
+    let out = run("S3 GetObject", "s3", &[&object]);
+    assert_eq!(out, "hello from sigv4\n");
+}
+
+/// s3s-fs: bucket, keys with awkward characters, UNSIGNED-PAYLOAD, presigned URLs.
+#[test]
+fn s3s_fs_checks_header_auth_and_presigned_urls() {
+    let Some(env) = servers() else { return };
+    let url = get(&env, "SIGV4_S3S_URL");
+    let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
+    let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
+    let flags = ["--service=s3", "--region=us-east-1"];
+    let run = |label: &str, extra: &[&str]| {
+        let mut args = vec!["curl", "--fail", "-s"];
+        args.extend_from_slice(&flags);
+        args.extend_from_slice(extra);
+        accepted_and_refused_with_wrong_secret(label, &args, key, secret)
+    };
+    let bucket = format!("{url}/sigv4-s3s-{}", std::process::id());
+    run("CreateBucket", &["-X", "PUT", &bucket]);
+    let dir = scratch("s3s");
+    // Keys as a person writes them in a URL; the core puts them in wire form and signs
+    // the path as sent (S3 rules).
+    let keys = [
+        "plain.txt",
+        "with space.txt",
+        "plus+sign.txt",
+        "percent%25literal.txt",
+        "unicode-é-ü-漢字.txt",
+        "double//slash.txt",
+        "dots/../up.txt",
+        "tilde~(paren)!*'.txt",
+    ];
+    for (i, k) in keys.iter().enumerate() {
+        let file = dir.join(format!("body{i}"));
+        let body = format!("object {i}: {k}\n");
+        std::fs::write(&file, &body).expect("write");
+        let object = format!("{bucket}/{k}");
+        run(&format!("PUT {k}"), &["-T", file.to_str().expect("path"), &object]);
+        let got = run(&format!("GET {k}"), &[&object]);
+        assert_eq!(got, body, "GET {k} returns what was put");
+        let got = run(&format!("GET {k} (UNSIGNED-PAYLOAD)"), &["--unsigned-payload", &object]);
+        assert_eq!(got, body);
+    }
+    // An upload signed as UNSIGNED-PAYLOAD (no hashing pass).
+    let file = dir.join("unsigned");
+    std::fs::write(&file, "unsigned upload\n").expect("write");
+    let object = format!("{bucket}/unsigned.txt");
+    run("PUT UNSIGNED-PAYLOAD", &["--unsigned-payload", "-T", file.to_str().expect("path"), &object]);
+    assert_eq!(run("GET unsigned.txt", &[&object]), "unsigned upload\n");
+
+    // Presigned PUT and GET, used with plain curl (--path-as-is: send the path as signed).
+    let presign = |method: &str, object: &str, secret: &str| {
+        let out = sigv4(
+            &["presign", "--method", method, "--expires", "300", flags[0], flags[1], object],
+            key,
+            secret,
+        );
+        assert!(out.status.success(), "presign: {}", text(&out.stderr));
+        text(&out.stdout).trim().to_owned()
+    };
+    let curl = |args: &[&str]| {
+        Command::new("curl")
+            .args(["-s", "-g", "--path-as-is", "-o", "-", "-w", "\n%{http_code}"])
+            .args(args)
+            .output()
+            .expect("run curl")
+    };
+    for k in ["presigned.txt", "pre signed+ü.txt"] {
+        let object = format!("{bucket}/{k}");
+        let file = dir.join("presigned-body");
+        std::fs::write(&file, format!("via a presigned URL: {k}\n")).expect("write");
+        let put = presign("PUT", &object, secret);
+        let out = curl(&["-T", file.to_str().expect("path"), &put]);
+        assert!(text(&out.stdout).ends_with("\n200"), "presigned PUT {k}: {}", text(&out.stdout));
+        let get = presign("GET", &object, secret);
+        let out = curl(&[&get]);
+        assert_eq!(text(&out.stdout), format!("via a presigned URL: {k}\n\n200"));
+        let bad = presign("GET", &object, &format!("{secret}x"));
+        let out = curl(&[&bad]);
+        assert!(text(&out.stdout).ends_with("\n403"), "wrong-secret presigned GET: {}", text(&out.stdout));
+    }
+}
