@@ -110,7 +110,7 @@ fn moto_checks_ses_kinesis_sts_and_s3() {
             "-d",
             "Action=SendEmail&Version=2010-12-01&Source=sender%40example.com\
              &Destination.ToAddresses.member.1=to%40example.com\
-             &Message.Subject.Data=Hello%20there&Message.Body.Text.Data=Signed%20by%20sigv4%2B%20%E2%9C%93",
+             &Message.Subject.Data=Hello+there&Message.Body.Text.Data=Signed+by+sigv4%2B+%E2%9C%93",
             &root,
         ],
     );
@@ -152,7 +152,10 @@ fn moto_checks_ses_kinesis_sts_and_s3() {
         "sts",
         &["-d", "Action=GetCallerIdentity&Version=2011-06-15", &root],
     );
-    assert!(out.contains(key), "GetCallerIdentity names the caller: {out}");
+    assert!(
+        out.contains("<Arn>arn:aws:iam::") && out.contains(":user/"),
+        "GetCallerIdentity names the IAM user whose key signed: {out}"
+    );
     // S3, path style.
     let bucket = format!("{url}/sigv4-moto-{}", std::process::id());
     run("S3 CreateBucket", "s3", &["-X", "PUT", &bucket]);
