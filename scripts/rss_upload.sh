@@ -9,8 +9,8 @@ size_mib=${SIGV4_RSS_MIB:-1024}
 
 # shellcheck disable=SC1091
 source target/servers/env
-cargo build --release --locked -p sigv4-cli --quiet
-bin=target/release/sigv4
+cargo build --locked -p sigv4-cli --quiet
+bin=target/debug/sigv4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$work/big.bin"
