@@ -28,7 +28,7 @@ pub struct Scope {
 
 /// Reads the host's service and region, letting flags and configuration fill or override.
 pub fn scope(flags: &RequestFlags, host: &str, env: &Environment) -> Result<Scope> {
-    let inferred = infer(host);
+    let inferred = sigv4::Endpoint::from_host(host);
     let service = match (&flags.service, &inferred) {
         (Some(s), _) => s.clone(),
         (None, Some(e)) => e.service.clone(),
@@ -246,18 +246,4 @@ pub fn url_host(url: &str) -> Result<String> {
         host.split(':').next().unwrap_or(host)
     };
     Ok(name.to_owned())
-}
-
-/// A URL for people: as given, without a userinfo part (the core refuses those anyway).
-pub fn display_url(url: &str) -> &str {
-    url
-}
-
-/// Stand-in until the core's endpoint table lands.
-struct Inferred {
-    service: String,
-    region: String,
-}
-fn infer(_host: &str) -> Option<Inferred> {
-    None
 }

@@ -53,6 +53,8 @@
 mod canonical;
 mod credentials;
 mod encode;
+mod endpoint;
+mod endpoint_data;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -67,6 +69,7 @@ mod time;
 
 pub use canonical::CanonicalParts;
 pub use credentials::Credentials;
+pub use endpoint::Endpoint;
 pub use error::{Error, ErrorKind, Result};
 pub use key::{KeyCache, SigningKey};
 pub use request::{Payload, Request};
