@@ -31,7 +31,8 @@ mod files;
 mod ini;
 mod process;
 mod split;
-#[cfg(test)]
+// The tests run shell-script fixtures.
+#[cfg(all(test, unix))]
 mod tests;
 mod timestamp;
 
@@ -55,7 +56,12 @@ pub struct CredentialFlags {
     pub access_key_id: Option<String>,
     /// Secret access key; prefer the environment or a profile, as flags show in `ps`
     /// and shell history.
-    #[arg(long, value_name = "SECRET", hide_env_values = true, help_heading = "Credentials")]
+    #[arg(
+        long,
+        value_name = "SECRET",
+        hide_env_values = true,
+        help_heading = "Credentials"
+    )]
     pub secret_access_key: Option<String>,
     /// Session token for temporary credentials (else AWS_SESSION_TOKEN).
     #[arg(long, value_name = "TOKEN", help_heading = "Credentials")]
@@ -85,7 +91,10 @@ impl Environment {
 
     /// A variable that is set and not empty.
     pub(crate) fn var(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 }
 
@@ -101,7 +110,11 @@ pub struct Found {
 /// Looks for credentials in the AWS CLI's order. `Ok(None)`: none configured anywhere
 /// (the caller says where it looked with [`searched`]). A profile named with `--profile`
 /// or `AWS_PROFILE` that exists in neither file is an error.
-pub async fn load(flags: &CredentialFlags, env: &Environment, client: &Client) -> Result<Option<Found>> {
+pub async fn load(
+    flags: &CredentialFlags,
+    env: &Environment,
+    client: &Client,
+) -> Result<Option<Found>> {
     if let Some(keys) = from_flags(flags)? {
         return Ok(Some(keys.found("command-line flags".into())?));
     }
@@ -145,10 +158,25 @@ pub fn searched(flags: &CredentialFlags, env: &Environment) -> String {
     let (name, chosen) = profile_name(flags, env);
     let profile = match Files::load(env) {
         Ok(files) => {
-            let credentials = describe(&files.credentials, name, files.profile(name).and_then(|p| p.credentials), &format!("[{name}]"));
-            let config_section = if name == "default" { "[default]".to_owned() } else { format!("[profile {name}]") };
-            let config = describe(&files.config, name, files.profile(name).and_then(|p| p.config), &config_section);
-            format!("profile {name} ({}) in {credentials} and {config}", chosen.describe())
+            let found = files.profile(name);
+            let config_header = match name {
+                "default" => "[default]".to_owned(),
+                _ => format!("[profile {name}]"),
+            };
+            format!(
+                "profile {name} ({}) in {} and {}",
+                chosen.describe(),
+                look(
+                    &files.credentials,
+                    found.as_ref().and_then(|p| p.credentials),
+                    &format!("[{name}]")
+                ),
+                look(
+                    &files.config,
+                    found.as_ref().and_then(|p| p.config),
+                    &config_header
+                ),
+            )
         }
         Err(e) => format!("profile {name} ({}): {}", chosen.describe(), e.message),
     };
@@ -172,7 +200,10 @@ pub fn region(flags: &CredentialFlags, env: &Environment) -> Option<String> {
 /// `services` section's `<service> = endpoint_url = …`, then the profile's
 /// `endpoint_url`; none when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
 /// `ignore_configured_endpoint_urls`) is true.
-#[allow(dead_code, reason = "for the subcommands' endpoint default; tested here")]
+#[allow(
+    dead_code,
+    reason = "for the subcommands' endpoint default; tested here"
+)]
 pub fn endpoint_url(flags: &CredentialFlags, env: &Environment, service: &str) -> Option<String> {
     let files = Files::load(env).ok();
     endpoint_in(files.as_ref(), env, profile_name(flags, env).0, service)
@@ -193,7 +224,10 @@ impl fmt::Debug for Keys {
         f.debug_struct("Keys")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
-            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("expires", &self.expires)
             .finish()
     }
@@ -204,14 +238,17 @@ impl Keys {
         Keys {
             access_key_id: id.to_owned(),
             secret_access_key: Zeroizing::new(secret.to_owned()),
-            session_token: token.filter(|t| !t.is_empty()).map(|t| Zeroizing::new(t.to_owned())),
+            session_token: token
+                .filter(|t| !t.is_empty())
+                .map(|t| Zeroizing::new(t.to_owned())),
             expires: None,
         }
     }
 
     pub(crate) fn credentials(&self) -> Result<sigv4::Credentials> {
-        let credentials = sigv4::Credentials::new(self.access_key_id.as_str(), self.secret_access_key.as_str())
-            .map_err(|e| CliError::new(Exit::Credentials, e.to_string()))?;
+        let credentials =
+            sigv4::Credentials::new(self.access_key_id.as_str(), self.secret_access_key.as_str())
+                .map_err(|e| CliError::new(Exit::Credentials, e.to_string()))?;
         Ok(match &self.session_token {
             Some(token) => credentials.with_session_token(token.as_str()),
             None => credentials,
@@ -219,15 +256,23 @@ impl Keys {
     }
 
     fn found(&self, source: String) -> Result<Found> {
-        let credentials = self
-            .credentials()
-            .map_err(|e| CliError::new(Exit::Credentials, format!("the credentials of {source} are unusable: {}", e.message)))?;
-        Ok(Found { credentials, source })
+        let credentials = self.credentials().map_err(|e| {
+            CliError::new(
+                Exit::Credentials,
+                format!("the credentials of {source} are unusable: {}", e.message),
+            )
+        })?;
+        Ok(Found {
+            credentials,
+            source,
+        })
     }
 }
 
 /// serde: an optional secret string, straight into a [`Zeroizing`] string.
-pub(crate) fn secret<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Zeroizing<String>>, D::Error> {
+pub(crate) fn secret<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Zeroizing<String>>, D::Error> {
     <Option<String> as serde::Deserialize>::deserialize(d).map(|s| s.map(Zeroizing::new))
 }
 
@@ -239,8 +284,12 @@ fn from_flags(flags: &CredentialFlags) -> Result<Option<Keys>> {
     let token = flags.session_token.as_deref();
     match (&flags.access_key_id, &flags.secret_access_key) {
         (Some(id), Some(secret)) => Ok(Some(Keys::new(id, secret, token))),
-        (Some(_), None) => Err(CliError::usage("--access-key-id needs --secret-access-key too")),
-        (None, Some(_)) => Err(CliError::usage("--secret-access-key needs --access-key-id too")),
+        (Some(_), None) => Err(CliError::usage(
+            "--access-key-id needs --secret-access-key too",
+        )),
+        (None, Some(_)) => Err(CliError::usage(
+            "--secret-access-key needs --access-key-id too",
+        )),
         (None, None) if token.is_some() => Err(CliError::usage(
             "--session-token needs --access-key-id and --secret-access-key",
         )),
@@ -258,7 +307,9 @@ fn from_env(env: &Environment) -> Result<Option<Keys>> {
             "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not".into(),
         ));
     };
-    let token = env.var("AWS_SECURITY_TOKEN").or(env.var("AWS_SESSION_TOKEN"));
+    let token = env
+        .var("AWS_SECURITY_TOKEN")
+        .or(env.var("AWS_SESSION_TOKEN"));
     Ok(Some(Keys::new(id, secret, token)))
 }
 
@@ -281,7 +332,10 @@ impl Chosen {
 }
 
 fn profile_name<'a>(flags: &'a CredentialFlags, env: &'a Environment) -> (&'a str, Chosen) {
-    match (flags.profile.as_deref().filter(|p| !p.is_empty()), env.var("AWS_PROFILE")) {
+    match (
+        flags.profile.as_deref().filter(|p| !p.is_empty()),
+        env.var("AWS_PROFILE"),
+    ) {
         (Some(name), _) => (name, Chosen::Flag),
         (None, Some(name)) => (name, Chosen::Variable),
         (None, None) => ("default", Chosen::Default),
@@ -295,40 +349,66 @@ fn missing_profile(files: &Files, name: &str, chosen: Chosen) -> CliError {
         files.credentials.shown,
         files.config.shown
     );
-    if files.config.ini.as_ref().is_some_and(|ini| ini.section(name).is_some()) && name != "default" {
-        message.push_str(&format!("; in {} its section is [profile {name}], not [{name}]", files.config.shown));
+    if files
+        .config
+        .ini
+        .as_ref()
+        .is_some_and(|ini| ini.section(name).is_some())
+        && name != "default"
+    {
+        message.push_str(&format!(
+            "; in {} its section is [profile {name}], not [{name}]",
+            files.config.shown
+        ));
     }
     credentials_error(message)
 }
 
-/// How a file looked for `name`, for [`searched`].
-fn describe(file: &files::File, name: &str, section: Option<&ini::Section>, header: &str) -> String {
-    let note = match (&file.ini, section) {
-        (None, _) => "missing".to_owned(),
-        (Some(_), None) => format!("no {header}"),
-        (Some(_), Some(s)) if !s.has("aws_access_key_id") && !s.has("credential_process") && !s.has("role_arn") => {
-            format!("{header} has no credentials")
+/// A file and what [`searched`] saw of the profile's `header` section in it.
+fn look(file: &files::File, section: Option<&ini::Section>, header: &str) -> String {
+    let credential_keys = ["aws_access_key_id", "credential_process", "role_arn"];
+    match (&file.ini, section) {
+        (None, _) => format!("{} (missing)", file.shown),
+        (Some(_), None) => format!("{} (no {header})", file.shown),
+        (Some(_), Some(s)) if !credential_keys.iter().any(|k| s.has(k)) => {
+            format!("{} ({header} has no credentials)", file.shown)
         }
-        (Some(_), Some(_)) => format!("{header} did not give credentials for profile {name}"),
-    };
-    format!("{} ({note})", file.shown)
+        (Some(_), Some(_)) => file.shown.clone(),
+    }
 }
 
 fn region_in(files: &Files, flags: &CredentialFlags, env: &Environment) -> Option<String> {
     let (name, _) = profile_name(flags, env);
-    Some(files.profile(name)?.text("region").filter(|r| !r.is_empty())?.to_owned())
+    Some(
+        files
+            .profile(name)?
+            .text("region")
+            .filter(|r| !r.is_empty())?
+            .to_owned(),
+    )
 }
 
-fn endpoint_in(files: Option<&Files>, env: &Environment, profile: &str, service: &str) -> Option<String> {
+fn endpoint_in(
+    files: Option<&Files>,
+    env: &Environment,
+    profile: &str,
+    service: &str,
+) -> Option<String> {
     let profile = files.and_then(|f| f.profile(profile));
     let ignore = match env.var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") {
         Some(value) => value,
-        None => profile.as_ref().and_then(|p| p.text("ignore_configured_endpoint_urls")).unwrap_or(""),
+        None => profile
+            .as_ref()
+            .and_then(|p| p.text("ignore_configured_endpoint_urls"))
+            .unwrap_or(""),
     };
     if ignore.eq_ignore_ascii_case("true") {
         return None;
     }
-    let variable = format!("AWS_ENDPOINT_URL_{}", service.to_uppercase().replace([' ', '-'], "_"));
+    let variable = format!(
+        "AWS_ENDPOINT_URL_{}",
+        service.to_uppercase().replace([' ', '-'], "_")
+    );
     if let Some(url) = env.var(&variable).or(env.var("AWS_ENDPOINT_URL")) {
         return Some(url.to_owned());
     }
@@ -345,15 +425,24 @@ fn endpoint_in(files: Option<&Files>, env: &Environment, profile: &str, service:
 }
 
 fn unix_now() -> i64 {
-    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
 }
 
 /// Where the first credentials of a chain come from.
 #[derive(Debug)]
 enum Base {
-    Static { keys: Keys, profile: String, file: String },
-    Process { profile: String, command: String },
+    Static {
+        keys: Keys,
+        profile: String,
+        file: String,
+    },
+    Process {
+        profile: String,
+        command: String,
+    },
     Environment(Keys),
 }
 
@@ -387,7 +476,10 @@ fn plan(files: &Files, env: &Environment, name: &str) -> Result<Option<Plan>> {
         return Ok(None);
     };
     if !is_role(&top) {
-        return Ok(profile_keys(files, &top)?.map(|base| Plan { base, hops: Vec::new() }));
+        return Ok(profile_keys(files, &top)?.map(|base| Plan {
+            base,
+            hops: Vec::new(),
+        }));
     }
     let mut hops = Vec::new();
     let mut visited = vec![name];
@@ -403,7 +495,10 @@ fn plan(files: &Files, env: &Environment, name: &str) -> Result<Option<Plan>> {
                     current.name
                 ))
             })?;
-            return Ok(Some(Plan { base: Base::Environment(keys), hops }));
+            return Ok(Some(Plan {
+                base: Base::Environment(keys),
+                hops,
+            }));
         };
         let Some(next) = files.profile(source) else {
             return Err(credentials_error(format!(
@@ -436,7 +531,10 @@ fn plan(files: &Files, env: &Environment, name: &str) -> Result<Option<Plan>> {
 fn role_hop<'a>(profile: &Profile<'a>) -> Result<(Hop, Option<&'a str>)> {
     let name = profile.name;
     let fail = |what: String| credentials_error(format!("profile {name} {what}"));
-    let role_arn = profile.text("role_arn").filter(|r| !r.is_empty()).ok_or_else(|| fail("has an empty role_arn".into()))?;
+    let role_arn = profile
+        .text("role_arn")
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| fail("has an empty role_arn".into()))?;
     if profile.has("mfa_serial") {
         return Err(fail(
             "needs an MFA code (mfa_serial), which sigv4 does not prompt for; \
@@ -447,12 +545,22 @@ fn role_hop<'a>(profile: &Profile<'a>) -> Result<(Hop, Option<&'a str>)> {
     let source_profile = profile.text("source_profile").filter(|s| !s.is_empty());
     let credential_source = profile.text("credential_source").filter(|s| !s.is_empty());
     let (source, source_text) = match (source_profile, credential_source) {
-        (Some(_), Some(_)) => return Err(fail("has both source_profile and credential_source; keep one".into())),
-        (None, None) => return Err(fail("has role_arn but neither source_profile nor credential_source".into())),
+        (Some(_), Some(_)) => {
+            return Err(fail(
+                "has both source_profile and credential_source; keep one".into(),
+            ));
+        }
+        (None, None) => {
+            return Err(fail(
+                "has role_arn but neither source_profile nor credential_source".into(),
+            ));
+        }
         (Some(source), None) => (Some(source), format!("profile {source}")),
         (None, Some("Environment")) => (None, "environment credentials".to_owned()),
         (None, Some(other @ ("Ec2InstanceMetadata" | "EcsContainer"))) => {
-            return Err(fail(format!("uses credential_source = {other}, which sigv4 does not support (only Environment)")));
+            return Err(fail(format!(
+                "uses credential_source = {other}, which sigv4 does not support (only Environment)"
+            )));
         }
         (None, Some(other)) => {
             return Err(fail(format!(
@@ -462,9 +570,18 @@ fn role_hop<'a>(profile: &Profile<'a>) -> Result<(Hop, Option<&'a str>)> {
     };
     let duration_seconds = match profile.text("duration_seconds") {
         None => None,
-        Some(text) => Some(text.trim().parse::<u32>().map_err(|_| fail(format!("has duration_seconds = {text}, not a number of seconds")))?),
+        Some(text) => Some(text.trim().parse::<u32>().map_err(|_| {
+            fail(format!(
+                "has duration_seconds = {text}, not a number of seconds"
+            ))
+        })?),
     };
-    let text = |key| profile.text(key).filter(|v| !v.is_empty()).map(str::to_owned);
+    let text = |key| {
+        profile
+            .text(key)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
     let hop = Hop {
         profile: name.to_owned(),
         role_arn: role_arn.to_owned(),
@@ -481,7 +598,9 @@ fn role_hop<'a>(profile: &Profile<'a>) -> Result<(Hop, Option<&'a str>)> {
 fn profile_keys(files: &Files, profile: &Profile<'_>) -> Result<Option<Base>> {
     let name = profile.name;
     let unsupported = |what: &str| {
-        credentials_error(format!("profile {name} uses {what}, which sigv4 does not support; export credentials or use a credential_process"))
+        credentials_error(format!(
+            "profile {name} uses {what}, which sigv4 does not support; export credentials or use a credential_process"
+        ))
     };
     if profile.has("web_identity_token_file") {
         return Err(unsupported("web identity (web_identity_token_file)"));
@@ -502,19 +621,26 @@ fn profile_keys(files: &Files, profile: &Profile<'_>) -> Result<Option<Base>> {
         return static_keys(section, name, &files.config.shown).map(Some);
     }
     if profile.has("aws_secret_access_key") {
-        return Err(credentials_error(format!("profile {name} has aws_secret_access_key but no aws_access_key_id")));
+        return Err(credentials_error(format!(
+            "profile {name} has aws_secret_access_key but no aws_access_key_id"
+        )));
     }
     Ok(None)
 }
 
 fn static_keys(section: &ini::Section, profile: &str, file: &str) -> Result<Base> {
     let fail = |what: &str| credentials_error(format!("profile {profile} in {file} {what}"));
-    let id = section.text("aws_access_key_id").ok_or_else(|| fail("has a nested section as aws_access_key_id"))?;
+    let id = section
+        .text("aws_access_key_id")
+        .ok_or_else(|| fail("has a nested section as aws_access_key_id"))?;
     let secret = section
         .text("aws_secret_access_key")
         .filter(|s| !s.is_empty())
         .ok_or_else(|| fail("has aws_access_key_id but no aws_secret_access_key"))?;
-    let token = section.text("aws_security_token").filter(|t| !t.is_empty()).or(section.text("aws_session_token"));
+    let token = section
+        .text("aws_security_token")
+        .filter(|t| !t.is_empty())
+        .or(section.text("aws_session_token"));
     Ok(Base::Static {
         keys: Keys::new(id, secret, token),
         profile: profile.to_owned(),
@@ -533,7 +659,11 @@ struct Context<'a> {
 impl Context<'_> {
     async fn run(&self, plan: Plan) -> Result<Found> {
         let (mut keys, mut source) = match plan.base {
-            Base::Static { keys, profile, file } => (keys, format!("profile {profile} ({file})")),
+            Base::Static {
+                keys,
+                profile,
+                file,
+            } => (keys, format!("profile {profile} ({file})")),
             Base::Process { profile, command } => (
                 process::run(&profile, &command, self.now).await?,
                 format!("credential_process of profile {profile}"),
@@ -547,7 +677,10 @@ impl Context<'_> {
             })?;
             let expires = assumed.expires.map(timestamp::format).unwrap_or_default();
             let how = if cached { "cached, expires" } else { "expires" };
-            source = format!("role {} assumed with {} ({how} {expires})", hop.role_arn, hop.source);
+            source = format!(
+                "role {} assumed with {} ({how} {expires})",
+                hop.role_arn, hop.source
+            );
             keys = assumed;
         }
         keys.found(source)
@@ -572,7 +705,8 @@ impl Context<'_> {
             external_id: hop.external_id.as_deref(),
             duration_seconds: hop.duration_seconds,
         };
-        let keys = assume_role::assume_role(self.client, &self.sts, source, &call, self.now).await?;
+        let keys =
+            assume_role::assume_role(self.client, &self.sts, source, &call, self.now).await?;
         self.cache.put(&key, &keys);
         Ok((keys, false))
     }
