@@ -16,6 +16,7 @@ cargo bench --workspace --locked --no-run
 
 step "fuzz smoke (scripts/fuzz.sh runs longer)"
 scripts/fuzz.sh canonicalize "${SIGV4_FUZZ_SECONDS:-20}"
+scripts/fuzz.sh endpoint "${SIGV4_FUZZ_SECONDS:-20}"
 
 step "botocore oracle: 10,000 random requests (seed 20261123)"
 py=$(scripts/python-venv.sh | tail -n 1)
@@ -23,8 +24,22 @@ mkdir -p target/oracle
 "$py" tools/oracle/botocore_cases.py --seed 20261123 --count 10000 \
     --out target/oracle/botocore-cases.jsonl
 export SIGV4_BOTOCORE_CASES="$PWD/target/oracle/botocore-cases.jsonl"
+"$py" tools/oracle/named_cases.py --out target/oracle/named-cases.jsonl
+export SIGV4_BOTOCORE_NAMED="$PWD/target/oracle/named-cases.jsonl"
 
-step "tests (unit, AWS suite, S3 examples, botocore differential, doc examples)"
+step "endpoint table: committed file = what botocore's data makes"
+SIGV4_ENDPOINT_CHECK_NO_TEST=1 tools/endpoints/check.sh
+export SIGV4_ENDPOINT_CASES="$PWD/target/endpoints/botocore-hosts.jsonl"
+
+step "servers that check signatures: moto and s3s-fs on 127.0.0.1"
+scripts/servers.sh start
+trap 'scripts/servers.sh stop >/dev/null 2>&1 || true' EXIT
+export SIGV4_REQUIRE_SERVERS=1
+
+step "tests (unit, AWS suite, S3 examples, botocore differentials, endpoints, CLI against the servers, doc examples)"
 # --show-output prints what passing tests report (suite and differential counts);
 # pipefail makes a test failure fail the script.
 cargo test --workspace --locked -- --show-output 2>&1 | grep -v "^test .* ok$"
+
+step "1 GiB upload with sigv4 curl -T: peak memory"
+scripts/rss_upload.sh

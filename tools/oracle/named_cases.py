@@ -62,7 +62,7 @@ CASES = [
      "GET", "https://a1b2c3.execute-api.eu-west-1.amazonaws.com/prod/items?b=2&a=1&a=0",
      [], "", None, None),
     ("s3-virtual-hosted-range", "header", "s3", "s3", "us-east-1",
-     "GET", "https://examplebucket.s3.amazonaws.com/photos/2026/a b+c.jpg",
+     "GET", "https://examplebucket.s3.amazonaws.com/photos/2026/a%20b+c%C3%A9.jpg",
      [["Range", "bytes=0-9"]], "", None, None),
     ("s3-presigned-get-with-token", "query", "s3", "s3", "eu-west-1",
      "GET", "https://examplebucket.s3.eu-west-1.amazonaws.com/report.pdf",

@@ -67,11 +67,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         out.push_str(&s);
         out.push('\n');
     };
-    line(format!(
-        "Signing {} {}",
-        signed.method,
-        target::display_url(&prepared.url)
-    ));
+    line(format!("Signing {} {}", signed.method, prepared.url));
     line(format!(
         "  service {}, region {} ({})",
         scope.service, scope.region, scope.origin

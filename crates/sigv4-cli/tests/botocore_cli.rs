@@ -142,7 +142,12 @@ fn compare(chosen: &[&Value], kind: &str) {
         "{} of {} cases differ; first ones:\n{}",
         failures.len(),
         chosen.len(),
-        failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     println!(
         "sigv4 CLI vs botocore, {kind}: {} cases ({header} sign, {query} presign), 0 differences",

@@ -57,10 +57,16 @@ fn check(label: &str, output: &Output, region: &str, service: &str, token_allowe
     );
     assert!(!text.trim().is_empty(), "{label}: no output at all");
     for secret in forbidden(region, service) {
-        assert!(!text.contains(&secret), "{label}: output holds a secret:\n{text}");
+        assert!(
+            !text.contains(&secret),
+            "{label}: output holds a secret:\n{text}"
+        );
     }
     if !token_allowed {
-        assert!(!text.contains(TOKEN), "{label}: output shows the session token:\n{text}");
+        assert!(
+            !text.contains(TOKEN),
+            "{label}: output shows the session token:\n{text}"
+        );
     }
 }
 
@@ -96,7 +102,11 @@ fn no_subcommand_prints_a_secret_or_derived_key() {
             ("presign", vec!["presign", time], true),
             ("presign --json", vec!["presign", "--json", time], true),
             ("explain", vec!["explain", time], false),
-            ("explain --presign", vec!["explain", "--presign", time], false),
+            (
+                "explain --presign",
+                vec!["explain", "--presign", time],
+                false,
+            ),
         ] {
             let mut all = args.clone();
             all.extend(flags);
@@ -111,17 +121,40 @@ fn no_subcommand_prints_a_secret_or_derived_key() {
         let port = refusing_server();
         let target = format!("http://127.0.0.1:{port}/bucket/key");
         let output = run(
-            &["curl", "-v", "-i", "--fail", "--service=s3", "--region=us-east-1", "-d", "x=1", &target],
+            &[
+                "curl",
+                "-v",
+                "-i",
+                "--fail",
+                "--service=s3",
+                "--region=us-east-1",
+                "-d",
+                "x=1",
+                &target,
+            ],
             with_token,
         );
-        assert_eq!(output.status.code(), Some(22), "curl --fail on 403: {output:?}");
+        assert_eq!(
+            output.status.code(),
+            Some(22),
+            "curl --fail on 403: {output:?}"
+        );
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("SignatureDoesNotMatch"), "AWS's error shown: {stderr}");
-        assert!(stderr.contains("canonical request"), "-v shows the steps: {stderr}");
+        assert!(
+            stderr.contains("SignatureDoesNotMatch"),
+            "AWS's error shown: {stderr}"
+        );
+        assert!(
+            stderr.contains("canonical request"),
+            "-v shows the steps: {stderr}"
+        );
         check("curl -v", &output, "us-east-1", "s3", false);
     }
     // Errors (no credentials for a profile, bad URL) do not echo secrets either.
-    let output = run(&["sign", "--service=s3", "--region=us-east-1", "not a url"], true);
+    let output = run(
+        &["sign", "--service=s3", "--region=us-east-1", "not a url"],
+        true,
+    );
     assert_eq!(output.status.code(), Some(2));
     check("bad URL", &output, "us-east-1", "s3", false);
 }

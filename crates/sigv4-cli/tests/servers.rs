@@ -22,7 +22,10 @@ fn servers() -> Option<Value> {
                 "{}: {e}: run scripts/servers.sh start",
                 path.display()
             );
-            eprintln!("skipped: no test servers ({}); run scripts/servers.sh start", path.display());
+            eprintln!(
+                "skipped: no test servers ({}); run scripts/servers.sh start",
+                path.display()
+            );
             None
         }
     }
@@ -90,7 +93,12 @@ fn moto_checks_ses_kinesis_sts_and_s3() {
     let key = get(&env, "SIGV4_MOTO_ACCESS_KEY_ID");
     let secret = get(&env, "SIGV4_MOTO_SECRET_ACCESS_KEY");
     let root = format!("{url}/");
-    let scope = |service: &'static str| [format!("--service={service}"), "--region=us-east-1".to_owned()];
+    let scope = |service: &'static str| {
+        [
+            format!("--service={service}"),
+            "--region=us-east-1".to_owned(),
+        ]
+    };
     let run = |label: &str, service: &'static str, extra: &[&str]| {
         let s = scope(service);
         let mut args = vec!["curl", "--fail", "-s", s[0].as_str(), s[1].as_str()];
@@ -100,7 +108,11 @@ fn moto_checks_ses_kinesis_sts_and_s3() {
     let out = run(
         "SES VerifyEmailIdentity",
         "ses",
-        &["-d", "Action=VerifyEmailIdentity&Version=2010-12-01&EmailAddress=sender%40example.com", &root],
+        &[
+            "-d",
+            "Action=VerifyEmailIdentity&Version=2010-12-01&EmailAddress=sender%40example.com",
+            &root,
+        ],
     );
     assert!(out.contains("VerifyEmailIdentityResponse"), "{out}");
     let out = run(
@@ -163,7 +175,11 @@ fn moto_checks_ses_kinesis_sts_and_s3() {
     let file = dir.join("hello.txt");
     std::fs::write(&file, "hello from sigv4\n").expect("write");
     let object = format!("{bucket}/dir/hello%20world.txt");
-    run("S3 PutObject", "s3", &["-T", file.to_str().expect("path"), &object]);
+    run(
+        "S3 PutObject",
+        "s3",
+        &["-T", file.to_str().expect("path"), &object],
+    );
     let out = run("S3 GetObject", "s3", &[&object]);
     assert_eq!(out, "hello from sigv4\n");
 }
@@ -202,23 +218,46 @@ fn s3s_fs_checks_header_auth_and_presigned_urls() {
         let body = format!("object {i}: {k}\n");
         std::fs::write(&file, &body).expect("write");
         let object = format!("{bucket}/{k}");
-        run(&format!("PUT {k}"), &["-T", file.to_str().expect("path"), &object]);
+        run(
+            &format!("PUT {k}"),
+            &["-T", file.to_str().expect("path"), &object],
+        );
         let got = run(&format!("GET {k}"), &[&object]);
         assert_eq!(got, body, "GET {k} returns what was put");
-        let got = run(&format!("GET {k} (UNSIGNED-PAYLOAD)"), &["--unsigned-payload", &object]);
+        let got = run(
+            &format!("GET {k} (UNSIGNED-PAYLOAD)"),
+            &["--unsigned-payload", &object],
+        );
         assert_eq!(got, body);
     }
     // An upload signed as UNSIGNED-PAYLOAD (no hashing pass).
     let file = dir.join("unsigned");
     std::fs::write(&file, "unsigned upload\n").expect("write");
     let object = format!("{bucket}/unsigned.txt");
-    run("PUT UNSIGNED-PAYLOAD", &["--unsigned-payload", "-T", file.to_str().expect("path"), &object]);
+    run(
+        "PUT UNSIGNED-PAYLOAD",
+        &[
+            "--unsigned-payload",
+            "-T",
+            file.to_str().expect("path"),
+            &object,
+        ],
+    );
     assert_eq!(run("GET unsigned.txt", &[&object]), "unsigned upload\n");
 
     // Presigned PUT and GET, used with plain curl (--path-as-is: send the path as signed).
     let presign = |method: &str, object: &str, secret: &str| {
         let out = sigv4(
-            &["presign", "--method", method, "--expires", "300", flags[0], flags[1], object],
+            &[
+                "presign",
+                "--method",
+                method,
+                "--expires",
+                "300",
+                flags[0],
+                flags[1],
+                object,
+            ],
             key,
             secret,
         );
@@ -227,7 +266,15 @@ fn s3s_fs_checks_header_auth_and_presigned_urls() {
     };
     let curl = |args: &[&str]| {
         Command::new("curl")
-            .args(["-s", "-g", "--path-as-is", "-o", "-", "-w", "\n%{http_code}"])
+            .args([
+                "-s",
+                "-g",
+                "--path-as-is",
+                "-o",
+                "-",
+                "-w",
+                "\n%{http_code}",
+            ])
             .args(args)
             .output()
             .expect("run curl")
@@ -238,12 +285,23 @@ fn s3s_fs_checks_header_auth_and_presigned_urls() {
         std::fs::write(&file, format!("via a presigned URL: {k}\n")).expect("write");
         let put = presign("PUT", &object, secret);
         let out = curl(&["-T", file.to_str().expect("path"), &put]);
-        assert!(text(&out.stdout).ends_with("\n200"), "presigned PUT {k}: {}", text(&out.stdout));
+        assert!(
+            text(&out.stdout).ends_with("\n200"),
+            "presigned PUT {k}: {}",
+            text(&out.stdout)
+        );
         let get = presign("GET", &object, secret);
         let out = curl(&[&get]);
-        assert_eq!(text(&out.stdout), format!("via a presigned URL: {k}\n\n200"));
+        assert_eq!(
+            text(&out.stdout),
+            format!("via a presigned URL: {k}\n\n200")
+        );
         let bad = presign("GET", &object, &format!("{secret}x"));
         let out = curl(&[&bad]);
-        assert!(text(&out.stdout).ends_with("\n403"), "wrong-secret presigned GET: {}", text(&out.stdout));
+        assert!(
+            text(&out.stdout).ends_with("\n403"),
+            "wrong-secret presigned GET: {}",
+            text(&out.stdout)
+        );
     }
 }
