@@ -305,3 +305,76 @@ fn s3s_fs_checks_header_auth_and_presigned_urls() {
         );
     }
 }
+
+/// A `role_arn` + `source_profile` profile: `sigv4 curl --profile` assumes the role on
+/// moto's STS (AWS_ENDPOINT_URL_STS) and signs with the temporary credentials, which
+/// moto checks; the second call uses the cached credentials.
+#[test]
+fn assume_role_profile_works_against_moto() {
+    let Some(env) = servers() else { return };
+    let url = get(&env, "SIGV4_MOTO_URL");
+    let home = scratch("assume-role-home");
+    let aws = home.join(".aws");
+    std::fs::create_dir_all(&aws).expect("~/.aws");
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile base]\nregion = us-east-1\n\n[profile deploy]\nrole_arn = {}\nsource_profile = base\nrole_session_name = sigv4-test\n",
+            get(&env, "SIGV4_MOTO_ROLE_ARN")
+        ),
+    )
+    .expect("config");
+    std::fs::write(
+        aws.join("credentials"),
+        format!(
+            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            get(&env, "SIGV4_MOTO_ACCESS_KEY_ID"),
+            get(&env, "SIGV4_MOTO_SECRET_ACCESS_KEY")
+        ),
+    )
+    .expect("credentials");
+    let call = || {
+        Command::new(env!("CARGO_BIN_EXE_sigv4"))
+            .args([
+                "curl",
+                "--fail",
+                "-s",
+                "-v",
+                "--profile",
+                "deploy",
+                "--service",
+                "sts",
+                "--region",
+                "us-east-1",
+                "-d",
+                "Action=GetCallerIdentity&Version=2011-06-15",
+                &format!("{url}/"),
+            ])
+            .env_clear()
+            .env("HOME", &home)
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("AWS_ENDPOINT_URL_STS", url)
+            .output()
+            .expect("run sigv4")
+    };
+    for round in ["first (AssumeRole)", "second (cached)"] {
+        let out = call();
+        let stdout = text(&out.stdout);
+        let stderr = text(&out.stderr);
+        assert!(out.status.success(), "{round}: {stderr}");
+        assert!(
+            stdout.contains("assumed-role/sigv4-test-role/sigv4-test"),
+            "{round}: the caller is the assumed role: {stdout}"
+        );
+        assert!(
+            stderr.contains("x-amz-security-token:<redacted>"),
+            "{round}: signed with a session token: {stderr}"
+        );
+        if round.starts_with("second") {
+            assert!(
+                stderr.contains("cached"),
+                "{round}: from the cache: {stderr}"
+            );
+        }
+    }
+}
