@@ -140,7 +140,7 @@ impl RequestFlags {
 }
 
 /// "Name: value" or "Name;" (empty value), as curl's -H.
-fn parse_header(raw: &str) -> Result<(String, String)> {
+pub(crate) fn parse_header(raw: &str) -> Result<(String, String)> {
     if let Some(name) = raw.strip_suffix(';')
         && !name.contains(':')
     {

@@ -25,16 +25,16 @@
 //! Secret keys and session tokens are held in [`Zeroizing`] strings and appear in no
 //! error, `Debug` output or source description.
 
-mod assume_role;
+pub(crate) mod assume_role;
 mod cache;
 mod files;
-mod ini;
-mod process;
-mod split;
+pub(crate) mod ini;
+pub(crate) mod process;
+pub(crate) mod split;
 // The tests run shell-script fixtures.
 #[cfg(all(test, unix))]
 mod tests;
-mod timestamp;
+pub(crate) mod timestamp;
 
 use std::collections::HashMap;
 use std::fmt;

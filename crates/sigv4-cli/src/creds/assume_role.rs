@@ -139,7 +139,7 @@ fn encode(text: &str) -> String {
 }
 
 /// The credentials in a 2xx answer, or AWS's `Code: Message` from an error answer.
-fn parse_answer(status: u16, answer: &[u8]) -> Result<Keys, String> {
+pub(crate) fn parse_answer(status: u16, answer: &[u8]) -> Result<Keys, String> {
     let xml = std::str::from_utf8(answer).map_err(|_| "the answer is not UTF-8 text".to_owned())?;
     if !(200..300).contains(&status) {
         return Err(match (tag(xml, "Code"), tag(xml, "Message")) {

@@ -71,7 +71,7 @@ struct Printed {
 }
 
 /// The keys in a process's output; the reason never quotes the output.
-fn parse(stdout: &[u8], now: i64) -> Result<Keys, String> {
+pub(crate) fn parse(stdout: &[u8], now: i64) -> Result<Keys, String> {
     let printed: Printed = serde_json::from_slice(stdout).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Data => "JSON of the wrong shape",

@@ -1,0 +1,126 @@
+//! `sigv4`: curl-like signed requests to AWS (and anything that speaks SigV4),
+//! presigned URLs, and every step of a signature explained. Thin over the `sigv4` core:
+//! this crate parses flags, loads credentials and files, talks HTTP, and renders.
+//!
+//! A library only so that the fuzz targets reach its parsers ([`fuzzing`]); the
+//! binary's `main` calls [`run`].
+
+mod args;
+mod creds;
+mod curl;
+mod error;
+mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
+mod net;
+mod presign;
+mod sign;
+mod target;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   success (for `curl`, any HTTP answer unless --fail)
+  2   bad flags or input (URL, header, time, file name, expiry)
+  3   no usable credentials (says where it looked)
+  4   service or region unknown for this host: add --service and --region
+  5   a file could not be read or written
+  6   no answer from the server (connection, TLS, timeout)
+  22  with --fail: the server answered with HTTP 400 or more (as curl)
+
+Credentials come from --access-key-id/--secret-access-key, then AWS_ACCESS_KEY_ID/
+AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, then the profile (--profile, AWS_PROFILE or
+default) in ~/.aws/credentials and ~/.aws/config (static keys, credential_process,
+role_arn with source_profile). Secret keys, derived keys and session tokens are never
+printed.";
+
+/// Signed HTTP requests to AWS and other SigV4 services, presigned URLs, and every
+/// signing step explained.
+///
+/// The service, region and signing name are read from the host
+/// (email.us-east-1.amazonaws.com signs as ses in us-east-1); give --service and
+/// --region for other hosts (localhost, S3-compatible stores).
+#[derive(Parser)]
+#[command(name = "sigv4", version, after_help = EXIT_CODES, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Send a signed request, with curl's flags (-X, -H, -d, --data-binary, -T, -o, -i, -v, --fail).
+    ///
+    /// Examples:
+    ///   sigv4 curl 'https://polly.eu-west-1.amazonaws.com/v1/voices?LanguageCode=en-US'
+    ///   sigv4 curl -X POST -H 'X-Amz-Target: Kinesis_20131202.ListStreams' \
+    ///       -H 'Content-Type: application/x-amz-json-1.1' -d '{}' https://kinesis.us-east-1.amazonaws.com/
+    ///   sigv4 curl -T big.iso https://my-bucket.s3.eu-west-1.amazonaws.com/big.iso
+    #[command(verbatim_doc_comment)]
+    Curl(curl::Args),
+    /// Print the headers that sign a request (or a ready curl command line), without sending it.
+    ///
+    /// Examples:
+    ///   sigv4 sign https://sts.amazonaws.com/?Action=GetCallerIdentity\&Version=2011-06-15
+    ///   sigv4 sign --curl -X POST -d 'Action=ListUsers&Version=2010-05-08' https://iam.amazonaws.com/
+    ///   sigv4 sign --json --time 20150830T123600Z https://example.amazonaws.com/
+    #[command(verbatim_doc_comment)]
+    Sign(sign::Args),
+    /// Print a presigned URL that anyone can use until it expires (S3 GET/PUT and more).
+    ///
+    /// Examples:
+    ///   sigv4 presign https://my-bucket.s3.us-west-2.amazonaws.com/report.pdf
+    ///   sigv4 presign --method PUT --expires 600 https://my-bucket.s3.us-west-2.amazonaws.com/upload.bin
+    #[command(verbatim_doc_comment)]
+    Presign(presign::Args),
+    /// Show every step of signing a request: canonical request, hashes, string to sign,
+    /// the signing-key chain and the signature. Secrets and derived keys are never shown;
+    /// with no credentials configured, AWS's documented example key is used.
+    ///
+    /// Example:
+    ///   sigv4 explain 'https://polly.eu-west-1.amazonaws.com/v1/voices?LanguageCode=en-US'
+    #[command(verbatim_doc_comment)]
+    Explain(explain::Args),
+}
+
+/// Parses the command line, runs the subcommand, and returns the exit code (errors are
+/// printed on standard error, one line).
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     sigv4_cli::run()
+/// }
+/// ```
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("sigv4: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Curl(args) => curl::run(args).await,
+            Command::Sign(args) => sign::run(args).await,
+            Command::Presign(args) => presign::run(args).await,
+            Command::Explain(args) => explain::run(args).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(CliError { exit, message }) => {
+            eprintln!("sigv4: {message}");
+            ExitCode::from(exit as u8)
+        }
+    }
+}
