@@ -5,6 +5,9 @@
 //! A library only so that the fuzz targets reach its parsers ([`fuzzing`]); the
 //! binary's `main` calls [`run`].
 
+// The subcommands' doc comments are their --help text, URLs as a person types them.
+#![allow(rustdoc::bare_urls)]
+
 mod args;
 mod creds;
 mod curl;
