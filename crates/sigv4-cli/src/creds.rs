@@ -200,10 +200,8 @@ pub fn region(flags: &CredentialFlags, env: &Environment) -> Option<String> {
 /// `services` section's `<service> = endpoint_url = …`, then the profile's
 /// `endpoint_url`; none when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
 /// `ignore_configured_endpoint_urls`) is true.
-#[allow(
-    dead_code,
-    reason = "for the subcommands' endpoint default; tested here"
-)]
+/// (AssumeRole uses the same lookup for `sts`; this entry point is for the tests.)
+#[cfg(test)]
 pub fn endpoint_url(flags: &CredentialFlags, env: &Environment, service: &str) -> Option<String> {
     let files = Files::load(env).ok();
     endpoint_in(files.as_ref(), env, profile_name(flags, env).0, service)

@@ -101,8 +101,28 @@ pub fn shell_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
+/// `$'...'` with every byte but plain ASCII letters and digits as `\xHH`.
+fn ansi_c_quote(bytes: &[u8]) -> String {
+    let mut out = String::from("$'");
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push('\'');
+    out
+}
+
 fn curl_command(signed: &Signed, body: &Body) -> String {
-    let mut words = vec!["curl".to_owned()];
+    // --path-as-is: curl would otherwise resolve `.`/`..` in the signed path;
+    // -g: brackets and braces in the URL are not globs.
+    let mut words = vec![
+        "curl".to_owned(),
+        "--path-as-is".to_owned(),
+        "-g".to_owned(),
+    ];
     if signed.method != "GET" || !matches!(body, Body::None) {
         words.push("-X".into());
         words.push(shell_quote(&signed.method));
@@ -115,7 +135,11 @@ fn curl_command(signed: &Signed, body: &Body) -> String {
         Body::None => {}
         Body::Memory(bytes) => {
             words.push("--data-binary".into());
-            words.push(shell_quote(&String::from_utf8_lossy(bytes)));
+            words.push(match std::str::from_utf8(bytes) {
+                Ok(text) if !text.contains('\0') => shell_quote(text),
+                // Bytes a shell word can't carry as text: bash's $'\xHH' quoting.
+                _ => ansi_c_quote(bytes),
+            });
         }
         Body::File(path, _) => {
             words.push("-T".into());
@@ -149,5 +173,6 @@ mod tests {
         assert_eq!(shell_quote("plain"), "plain");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote(""), "''");
+        assert_eq!(ansi_c_quote(&[b'a', 0xff, b'\'']), r"$'a\xff\x27'");
     }
 }

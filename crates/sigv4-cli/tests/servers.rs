@@ -230,6 +230,22 @@ fn s3s_fs_checks_header_auth_and_presigned_urls() {
         );
         assert_eq!(got, body);
     }
+    // `sign --curl` prints a command line that plain curl runs as signed.
+    let object = format!("{bucket}/dots/../up.txt");
+    let out = sigv4(
+        &["sign", "--curl", flags[0], flags[1], &object],
+        key,
+        secret,
+    );
+    assert!(out.status.success(), "sign --curl: {}", text(&out.stderr));
+    let line = text(&out.stdout);
+    let ran = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{} -s", line.trim()))
+        .output()
+        .expect("sh");
+    assert_eq!(text(&ran.stdout), "object 6: dots/../up.txt\n", "{line}");
+
     // An upload signed as UNSIGNED-PAYLOAD (no hashing pass).
     let file = dir.join("unsigned");
     std::fs::write(&file, "unsigned upload\n").expect("write");
