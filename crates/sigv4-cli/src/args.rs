@@ -192,7 +192,8 @@ fn append_to_path(url: &str, name: &str) -> String {
     format!("{}{}{}", &url[..at], name, &url[at..])
 }
 
-/// Parses `--time`: 20150830T123600Z, 2015-08-30T12:36:00Z, or Unix seconds.
+/// Parses `--time`: 20150830T123600Z, 2015-08-30T12:36:00Z (any ISO 8601 zone), or
+/// Unix seconds.
 pub fn parse_time(text: &str) -> Result<sigv4::SigningTime> {
     let t = text.trim();
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
@@ -201,14 +202,9 @@ pub fn parse_time(text: &str) -> Result<sigv4::SigningTime> {
             .map_err(|_| CliError::usage(format!("--time {t}: too large")))?;
         return Ok(sigv4::SigningTime::from_unix_seconds(secs)?);
     }
-    let compact: String = if t.len() == 20 && t.as_bytes().get(4) == Some(&b'-') {
-        t.chars().filter(|&c| c != '-' && c != ':').collect()
-    } else {
-        t.to_owned()
-    };
-    sigv4::SigningTime::parse(&compact).map_err(|_| {
+    sigv4::SigningTime::parse_iso8601(t).map_err(|_| {
         CliError::usage(format!(
-            "--time {t:?}: give it as 20150830T123600Z, 2015-08-30T12:36:00Z (UTC) or Unix seconds"
+            "--time {t:?}: give it as 20150830T123600Z, 2015-08-30T12:36:00Z or Unix seconds"
         ))
     })
 }
@@ -241,7 +237,12 @@ mod tests {
                 "{t}"
             );
         }
-        assert!(parse_time("2015-08-30T12:36:00+02:00").is_err());
+        assert_eq!(
+            parse_time("2015-08-30T14:36:00+02:00")
+                .map(|t| t.unix_seconds())
+                .ok(),
+            Some(1_440_938_160)
+        );
         assert!(parse_time("yesterday").is_err());
     }
 

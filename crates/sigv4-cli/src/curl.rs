@@ -8,10 +8,9 @@ use http_body_util::BodyExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::args::{Body, RequestFlags};
-use crate::creds::Environment;
 use crate::error::{CliError, Exit, Result, io_reason};
-use crate::net::{self, Client};
-use crate::target::{self, Mode};
+use crate::net;
+use crate::target::{self, How, Job, Mode};
 
 /// `sigv4 curl` flags.
 #[derive(Debug, clap::Args)]
@@ -54,24 +53,22 @@ pub fn progress_bar(len: u64, what: &str) -> Option<ProgressBar> {
 }
 
 pub async fn run(args: Args) -> Result<ExitCode> {
-    let env = Environment::from_process();
-    let client = Client::new()?;
-    let prepared = args.request.prepare(None)?;
-    let host = target::url_host(&prepared.url)?;
-    let scope = target::scope(&args.request, &host, &env)?;
-    let (found, _) = target::credentials(&args.request, &env, &client, false).await?;
-    let unsigned = args.request.unsigned_payload;
-    let file_hash = target::payload_hash(&prepared, unsigned, !args.silent).await?;
-    let signed = target::sign(
-        &prepared,
-        &scope,
-        args.request.rules.as_deref(),
-        &found.credentials,
-        target::now()?,
-        unsigned,
-        file_hash.as_deref(),
-        Mode::Headers,
-    )?;
+    let how = How {
+        default_method: None,
+        time: None,
+        mode: Mode::Headers,
+        example_if_none: false,
+        progress: !args.silent,
+    };
+    let Job {
+        client,
+        prepared,
+        scope,
+        found,
+        signed,
+        ..
+    } = target::sign_flags(&args.request, how).await?;
+    let host = signed.host.clone();
     if args.verbose {
         eprintln!("* credentials: {}", found.source);
         eprintln!(

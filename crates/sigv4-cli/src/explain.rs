@@ -6,11 +6,9 @@ use std::time::Duration;
 
 use sigv4::CanonicalParts;
 
-use crate::args::{RequestFlags, parse_time};
-use crate::creds::Environment;
+use crate::args::RequestFlags;
 use crate::error::Result;
-use crate::net::Client;
-use crate::target::{self, Mode};
+use crate::target::{self, How, Job, Mode};
 
 /// `sigv4 explain` flags.
 #[derive(Debug, clap::Args)]
@@ -34,33 +32,26 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> Result<ExitCode> {
-    let env = Environment::from_process();
-    let client = Client::new()?;
-    let prepared = args.request.prepare(None)?;
-    let host = target::url_host(&prepared.url)?;
-    let scope = target::scope(&args.request, &host, &env)?;
-    let time = match &args.time {
-        Some(t) => parse_time(t)?,
-        None => target::now()?,
-    };
-    let (found, example) = target::credentials(&args.request, &env, &client, true).await?;
-    let unsigned = args.request.unsigned_payload;
-    let file_hash = target::payload_hash(&prepared, unsigned, true).await?;
     let mode = if args.presign {
         Mode::Presign(Duration::from_secs(args.expires))
     } else {
         Mode::Headers
     };
-    let signed = target::sign(
-        &prepared,
-        &scope,
-        args.request.rules.as_deref(),
-        &found.credentials,
-        time,
-        unsigned,
-        file_hash.as_deref(),
+    let how = How {
+        default_method: None,
+        time: args.time.as_deref(),
         mode,
-    )?;
+        example_if_none: true,
+        progress: true,
+    };
+    let Job {
+        prepared,
+        scope,
+        found,
+        example,
+        signed,
+        ..
+    } = target::sign_flags(&args.request, how).await?;
     let steps = &signed.steps;
     let mut out = String::new();
     let mut line = |s: String| {

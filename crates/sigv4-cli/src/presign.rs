@@ -3,11 +3,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::args::{RequestFlags, parse_time};
-use crate::creds::Environment;
+use crate::args::RequestFlags;
 use crate::error::{CliError, Result};
-use crate::net::Client;
-use crate::target::{self, Mode};
+use crate::target::{self, How, Job, Mode};
 
 /// `sigv4 presign` flags.
 #[derive(Debug, clap::Args)]
@@ -38,28 +36,14 @@ pub async fn run(mut args: Args) -> Result<ExitCode> {
             args.expires
         )));
     }
-    let env = Environment::from_process();
-    let client = Client::new()?;
-    let prepared = args.request.prepare(Some("GET"))?;
-    let host = target::url_host(&prepared.url)?;
-    let scope = target::scope(&args.request, &host, &env)?;
-    let time = match &args.time {
-        Some(t) => parse_time(t)?,
-        None => target::now()?,
+    let how = How {
+        default_method: Some("GET"),
+        time: args.time.as_deref(),
+        mode: Mode::Presign(Duration::from_secs(args.expires)),
+        example_if_none: false,
+        progress: true,
     };
-    let (found, _) = target::credentials(&args.request, &env, &client, false).await?;
-    let unsigned = args.request.unsigned_payload;
-    let file_hash = target::payload_hash(&prepared, unsigned, true).await?;
-    let signed = target::sign(
-        &prepared,
-        &scope,
-        args.request.rules.as_deref(),
-        &found.credentials,
-        time,
-        unsigned,
-        file_hash.as_deref(),
-        Mode::Presign(Duration::from_secs(args.expires)),
-    )?;
+    let Job { scope, signed, .. } = target::sign_flags(&args.request, how).await?;
     if args.json {
         let mut value = crate::sign::to_json(&signed, &scope);
         if let Some(map) = value.as_object_mut() {

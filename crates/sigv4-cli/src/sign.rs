@@ -5,11 +5,9 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::args::{Body, RequestFlags, parse_time};
-use crate::creds::Environment;
+use crate::args::{Body, RequestFlags};
 use crate::error::Result;
-use crate::net::Client;
-use crate::target::{self, Mode, Signed};
+use crate::target::{self, How, Job, Mode, Signed};
 
 /// `sigv4 sign` flags.
 #[derive(Debug, clap::Args)]
@@ -29,28 +27,19 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> Result<ExitCode> {
-    let env = Environment::from_process();
-    let client = Client::new()?;
-    let prepared = args.request.prepare(None)?;
-    let host = target::url_host(&prepared.url)?;
-    let scope = target::scope(&args.request, &host, &env)?;
-    let time = match &args.time {
-        Some(t) => parse_time(t)?,
-        None => target::now()?,
+    let how = How {
+        default_method: None,
+        time: args.time.as_deref(),
+        mode: Mode::Headers,
+        example_if_none: false,
+        progress: true,
     };
-    let (found, _) = target::credentials(&args.request, &env, &client, false).await?;
-    let unsigned = args.request.unsigned_payload;
-    let file_hash = target::payload_hash(&prepared, unsigned, true).await?;
-    let signed = target::sign(
-        &prepared,
-        &scope,
-        args.request.rules.as_deref(),
-        &found.credentials,
-        time,
-        unsigned,
-        file_hash.as_deref(),
-        Mode::Headers,
-    )?;
+    let Job {
+        prepared,
+        scope,
+        signed,
+        ..
+    } = target::sign_flags(&args.request, how).await?;
     if args.json {
         println!("{}", to_json(&signed, &scope));
     } else if args.curl {

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use sigv4::{Credentials, Payload, Request, Rules, Settings, Signer, SigningParams, SigningTime};
 use tokio::io::AsyncReadExt;
 
-use crate::args::{Body, Prepared, RequestFlags};
+use crate::args::{Body, Prepared, RequestFlags, parse_time};
 use crate::creds::{self, Environment, Found};
 use crate::error::{CliError, Exit, Result};
 use crate::net::Client;
@@ -246,4 +246,62 @@ pub fn url_host(url: &str) -> Result<String> {
         host.split(':').next().unwrap_or(host)
     };
     Ok(name.to_owned())
+}
+
+/// How a subcommand signs the request its flags describe.
+pub struct How<'a> {
+    /// The method when neither -X nor the body implies one.
+    pub default_method: Option<&'a str>,
+    /// `--time`, else now.
+    pub time: Option<&'a str>,
+    pub mode: Mode,
+    /// Sign with AWS's example key when no credentials are configured (explain).
+    pub example_if_none: bool,
+    /// A progress bar for the hashing pass over an upload.
+    pub progress: bool,
+}
+
+/// A request read from the flags and signed: where every subcommand starts.
+pub struct Job {
+    pub client: Client,
+    pub prepared: Prepared,
+    pub scope: Scope,
+    pub found: Found,
+    /// Signed with AWS's example key.
+    pub example: bool,
+    pub signed: Signed,
+}
+
+/// Reads the flags, finds scope and credentials, hashes any upload, and signs.
+pub async fn sign_flags(flags: &RequestFlags, how: How<'_>) -> Result<Job> {
+    let env = Environment::from_process();
+    let client = Client::new()?;
+    let prepared = flags.prepare(how.default_method)?;
+    let host = url_host(&prepared.url)?;
+    let scope = scope(flags, &host, &env)?;
+    let time = match how.time {
+        Some(t) => parse_time(t)?,
+        None => now()?,
+    };
+    let (found, example) = credentials(flags, &env, &client, how.example_if_none).await?;
+    let unsigned = flags.unsigned_payload;
+    let file_hash = payload_hash(&prepared, unsigned, how.progress).await?;
+    let signed = sign(
+        &prepared,
+        &scope,
+        flags.rules.as_deref(),
+        &found.credentials,
+        time,
+        unsigned,
+        file_hash.as_deref(),
+        how.mode,
+    )?;
+    Ok(Job {
+        client,
+        prepared,
+        scope,
+        found,
+        example,
+        signed,
+    })
 }

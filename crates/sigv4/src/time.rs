@@ -116,6 +116,100 @@ impl SigningTime {
             .map_err(|_| Error::time(input, "outside the years 1970 to 9999"))
     }
 
+    /// Parses an ISO 8601 date-time as STS, credential processes and logs write it:
+    /// `2015-08-30T12:36:00Z`, with fractional seconds (dropped), a `+02:00`/`-0200`
+    /// offset, `t`/`z` or a space for `T`; no zone means UTC. Also the `X-Amz-Date` form.
+    ///
+    /// ```
+    /// use sigv4::SigningTime;
+    /// let t = SigningTime::parse_iso8601("2015-08-30T14:36:00.359+02:00")?;
+    /// assert_eq!(t.amz_date(), "20150830T123600Z");
+    /// assert!(SigningTime::parse_iso8601("2015-08-30T12:36:00 UTC").is_err());
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn parse_iso8601(input: &str) -> Result<Self> {
+        let text = input.trim();
+        if let Ok(t) = Self::parse(text) {
+            return Ok(t);
+        }
+        let bad = |why: &'static str| Error::time(input, why);
+        let b = text.as_bytes();
+        if b.len() < 19
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return Err(bad("expected YYYY-MM-DDTHH:MM:SS with an optional zone"));
+        }
+        let num = |at: usize, len: usize| -> Option<i64> {
+            b.get(at..at + len)?.iter().try_fold(0i64, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+            })
+        };
+        let field = |at, len| num(at, len).ok_or_else(|| bad("expected digits"));
+        let (y, mo, d) = (field(0, 4)?, field(5, 2)?, field(8, 2)?);
+        let (h, mi, s) = (field(11, 2)?, field(14, 2)?, field(17, 2)?);
+        if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
+            return Err(bad("no such date"));
+        }
+        if h > 23 || mi > 59 || s > 60 {
+            return Err(bad("no such time of day"));
+        }
+        let mut rest = &b[19..];
+        if let Some(fraction) = rest.strip_prefix(b".") {
+            let digits = fraction.iter().take_while(|d| d.is_ascii_digit()).count();
+            if digits == 0 {
+                return Err(bad("a '.' without fractional digits"));
+            }
+            rest = &fraction[digits..];
+        }
+        let two = |a: u8, b: u8| {
+            (a.is_ascii_digit() && b.is_ascii_digit())
+                .then(|| i64::from(a - b'0') * 10 + i64::from(b - b'0'))
+        };
+        let offset = match rest {
+            [] | [b'Z' | b'z'] => 0,
+            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2]
+            | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
+                let minutes = two(*h1, *h2)
+                    .zip(two(*m1, *m2))
+                    .map(|(hh, mm)| hh * 60 + mm)
+                    .ok_or_else(|| bad("a zone offset is +HH:MM or -HHMM"))?;
+                if *sign == b'-' {
+                    -minutes * 60
+                } else {
+                    minutes * 60
+                }
+            }
+            _ => return Err(bad("a zone is Z, +HH:MM or -HHMM")),
+        };
+        let unix = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset;
+        Self::from_unix_seconds(unix).map_err(|_| bad("outside the years 1970 to 9999"))
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` (ISO 8601, UTC), as STS writes expirations.
+    ///
+    /// ```
+    /// let t = sigv4::SigningTime::from_unix_seconds(1_440_938_160)?;
+    /// assert_eq!(t.iso8601(), "2015-08-30T12:36:00Z");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn iso8601(&self) -> String {
+        let a = self.amz_date().as_bytes();
+        let mut out = String::with_capacity(20);
+        for (i, &c) in a.iter().enumerate() {
+            match i {
+                4 | 6 => out.push('-'),
+                11 | 13 => out.push(':'),
+                _ => {}
+            }
+            out.push(char::from(c));
+        }
+        out
+    }
+
     /// `YYYYMMDDTHHMMSSZ`, as in `X-Amz-Date`.
     ///
     /// ```
@@ -267,5 +361,35 @@ mod tests {
             assert!(SigningTime::parse(bad).is_err(), "{bad}");
         }
         assert!(SigningTime::parse("20160229T000000Z").is_ok());
+    }
+
+    #[test]
+    fn iso8601_forms() {
+        let unix = |t: &str| SigningTime::parse_iso8601(t).map(|t| t.unix_seconds()).ok();
+        assert_eq!(unix("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix("2015-08-30T12:36:00Z"), Some(1_440_938_160));
+        assert_eq!(unix("20150830T123600Z"), Some(1_440_938_160));
+        assert_eq!(unix("2015-08-30T12:36:00.359Z"), Some(1_440_938_160));
+        assert_eq!(unix("2015-08-30T14:36:00+02:00"), Some(1_440_938_160));
+        assert_eq!(unix("2015-08-30T10:36:00-0200"), Some(1_440_938_160));
+        assert_eq!(unix("2015-08-30 12:36:00"), Some(1_440_938_160));
+        assert_eq!(unix("2024-02-29T00:00:00Z"), Some(1_709_164_800));
+        for bad in [
+            "",
+            "tomorrow",
+            "2015-08-30",
+            "2015-13-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2015-08-30T24:00:00Z",
+            "2015-08-30T12:36:00.Z",
+            "2015-08-30T12:36:00 UTC",
+            "2015-08-30T12:36:00+2",
+        ] {
+            assert_eq!(unix(bad), None, "{bad}");
+        }
+        for u in [0, 951_782_400, 1_440_938_160, 1_709_164_800, 4_102_444_799] {
+            let t = SigningTime::from_unix_seconds(u).expect("in range");
+            assert_eq!(unix(&t.iso8601()), Some(u));
+        }
     }
 }
