@@ -96,6 +96,54 @@ pub enum ErrorKind {
         /// The parameter, such as `X-Amz-Signature`.
         name: String,
     },
+    /// A checksum algorithm S3 does not know.
+    UnknownChecksumAlgorithm {
+        /// The name as given.
+        name: String,
+    },
+    /// An aws-chunked chunk size S3 would refuse or that is too large to buffer.
+    InvalidChunkSize {
+        /// The size asked for, in bytes.
+        size: u64,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
+    /// An aws-chunked body does not follow the framing (`hex-size;chunk-signature=…\r\n`,
+    /// data, `\r\n`, …, the final chunk, trailers, `\r\n`).
+    MalformedChunkedBody {
+        /// Where in the encoded body the problem was found (bytes from its start).
+        offset: u64,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
+    /// A chunk's signature is not the one its data, the previous signature and the key give.
+    ChunkSignatureMismatch {
+        /// Which chunk (0 is the first; the final empty chunk counts too).
+        chunk: u64,
+        /// Where its header line starts in the encoded body.
+        offset: u64,
+    },
+    /// The `x-amz-trailer-signature` does not sign the trailing headers sent.
+    TrailerSignatureMismatch {
+        /// Where the trailer starts in the encoded body.
+        offset: u64,
+    },
+    /// A trailing checksum does not match the decoded data.
+    ChecksumMismatch {
+        /// The checksum header, such as `x-amz-checksum-crc32c`.
+        header: &'static str,
+        /// The value sent (base64).
+        sent: String,
+        /// The value of the data received (base64).
+        computed: String,
+    },
+    /// The decoded data is not as long as `x-amz-decoded-content-length` declared.
+    DecodedLengthMismatch {
+        /// The declared length.
+        declared: u64,
+        /// The length of the data decoded.
+        actual: u64,
+    },
 }
 
 impl Error {
@@ -189,6 +237,36 @@ impl fmt::Display for Error {
             ErrorKind::QueryConflict { name } => write!(
                 f,
                 "the URL already has a {name} parameter: presign the URL without its old signature"
+            ),
+            ErrorKind::UnknownChecksumAlgorithm { name } => write!(
+                f,
+                "unknown checksum algorithm {name:?}: expected crc32, crc32c, crc64nvme, sha1 or sha256"
+            ),
+            ErrorKind::InvalidChunkSize { size, reason } => {
+                write!(f, "invalid chunk size {size}: {reason}")
+            }
+            ErrorKind::MalformedChunkedBody { offset, reason } => {
+                write!(f, "malformed aws-chunked body at byte {offset}: {reason}")
+            }
+            ErrorKind::ChunkSignatureMismatch { chunk, offset } => write!(
+                f,
+                "the signature of chunk {chunk} (at byte {offset}) does not match its data: the data was changed, or signed with another key or seed"
+            ),
+            ErrorKind::TrailerSignatureMismatch { offset } => write!(
+                f,
+                "the trailer signature (trailer at byte {offset}) does not match the trailing headers"
+            ),
+            ErrorKind::ChecksumMismatch {
+                header,
+                sent,
+                computed,
+            } => write!(
+                f,
+                "{header} is {sent} but the data received gives {computed}"
+            ),
+            ErrorKind::DecodedLengthMismatch { declared, actual } => write!(
+                f,
+                "x-amz-decoded-content-length says {declared} bytes but the body holds {actual}"
             ),
         }
     }

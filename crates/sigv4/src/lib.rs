@@ -51,6 +51,7 @@
 #![forbid(unsafe_code)]
 
 mod canonical;
+mod chunked;
 mod credentials;
 mod encode;
 mod endpoint;
@@ -68,6 +69,10 @@ mod sign;
 mod time;
 
 pub use canonical::CanonicalParts;
+pub use chunked::{
+    Checksum, ChecksumAlgorithm, ChunkSigner, ChunkVerifier, ChunkedDecoder, ChunkedLayout,
+    ChunkedLimits, ChunkedMode, Decoded, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE,
+};
 pub use credentials::Credentials;
 pub use endpoint::Endpoint;
 pub use error::{Error, ErrorKind, Result};

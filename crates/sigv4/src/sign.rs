@@ -345,7 +345,7 @@ impl SigningSteps {
     }
 
     /// The `X-Amz-Date` value: the second line of the string to sign.
-    fn amz_date(&self) -> &str {
+    pub(crate) fn amz_date(&self) -> &str {
         self.string_to_sign()
             .get(ALGORITHM.len() + 1..ALGORITHM.len() + 17)
             .unwrap_or_default()
