@@ -10,7 +10,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::args::{Body, RequestFlags};
 use crate::error::{CliError, Exit, Result, io_reason};
 use crate::net;
-use crate::target::{self, How, Job, Mode};
+use crate::target::{self, Chunking, How, Job, Mode};
+use sigv4::{ChecksumAlgorithm, ChunkedMode};
 
 /// `sigv4 curl` flags.
 #[derive(Debug, clap::Args)]
@@ -33,6 +34,54 @@ pub struct Args {
     /// No progress bar.
     #[arg(short = 's', long = "silent")]
     pub silent: bool,
+    /// With -T: stream the file aws-chunked (S3), each chunk signed as it is read, so
+    /// there is no hashing pass; with --unsigned-payload, chunks are unsigned and
+    /// --checksum is required (STREAMING-UNSIGNED-PAYLOAD-TRAILER).
+    #[arg(long, requires = "upload_file", help_heading = "Streaming uploads")]
+    pub chunked: bool,
+    /// Chunk size for --chunked, in bytes (8192 to 16777216).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = 65_536,
+        requires = "chunked",
+        help_heading = "Streaming uploads"
+    )]
+    pub chunk_size: usize,
+    /// A trailing checksum for --chunked: crc32, crc32c, crc64nvme, sha1 or sha256.
+    #[arg(
+        long,
+        value_name = "ALGORITHM",
+        requires = "chunked",
+        help_heading = "Streaming uploads"
+    )]
+    pub checksum: Option<String>,
+}
+
+impl Args {
+    fn chunking(&self) -> Result<Option<Chunking>> {
+        if !self.chunked {
+            return Ok(None);
+        }
+        let checksum = match &self.checksum {
+            Some(name) => Some(name.parse::<ChecksumAlgorithm>()?),
+            None => None,
+        };
+        let mode = match (self.request.unsigned_payload, checksum) {
+            (false, None) => ChunkedMode::Signed,
+            (false, Some(alg)) => ChunkedMode::SignedWithTrailer(alg),
+            (true, Some(alg)) => ChunkedMode::UnsignedWithTrailer(alg),
+            (true, None) => {
+                return Err(CliError::usage(
+                    "--chunked --unsigned-payload needs a --checksum (STREAMING-UNSIGNED-PAYLOAD-TRAILER)",
+                ));
+            }
+        };
+        Ok(Some(Chunking {
+            chunk_size: self.chunk_size,
+            mode,
+        }))
+    }
 }
 
 /// A progress bar on standard error when it is a terminal (else none).
@@ -59,13 +108,14 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         mode: Mode::Headers,
         example_if_none: false,
         progress: !args.silent,
+        chunking: args.chunking()?,
     };
     let Job {
         client,
         prepared,
         scope,
         found,
-        signed,
+        mut signed,
         ..
     } = target::sign_flags(&args.request, how).await?;
     let host = signed.host.clone();
@@ -91,13 +141,22 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             (net::full(bytes), None)
         }
         Body::File(path, len) => {
-            builder = builder.header("Content-Length", len);
             let bar = if args.silent {
                 None
             } else {
                 progress_bar(len, "uploading")
             };
-            (net::file_body(&path, bar.clone()).await?, bar)
+            match signed.chunks.take() {
+                // Content-Length (of the encoded body) was signed with the request.
+                Some((chunks, size)) => (
+                    net::chunked_file_body(&path, size, chunks, bar.clone()).await?,
+                    bar,
+                ),
+                None => {
+                    builder = builder.header("Content-Length", len);
+                    (net::file_body(&path, bar.clone()).await?, bar)
+                }
+            }
         }
     };
     let request = builder

@@ -43,6 +43,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         mode,
         example_if_none: true,
         progress: true,
+        chunking: None,
     };
     let Job {
         prepared,

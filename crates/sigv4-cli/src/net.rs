@@ -40,6 +40,60 @@ pub async fn file_body(path: &Path, progress: Option<ProgressBar>) -> Result<Bod
     Ok(StreamBody::new(stream).boxed())
 }
 
+/// A file streamed aws-chunked: read `chunk_size` bytes at a time, each chunk signed
+/// (or framed, unsigned) by `chunks` as it goes, then the final chunk and trailer.
+/// Memory: one chunk, whatever the file's size.
+pub async fn chunked_file_body(
+    path: &Path,
+    chunk_size: usize,
+    chunks: sigv4::ChunkSigner,
+    progress: Option<ProgressBar>,
+) -> Result<Body> {
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| CliError::file(path, &e))?;
+    let shown = path.to_owned();
+    let state = (file, Some(chunks), vec![0u8; chunk_size]);
+    let stream = futures_util::stream::try_unfold(state, move |(mut file, chunks, mut buf)| {
+        let progress = progress.clone();
+        let shown = shown.clone();
+        async move {
+            let Some(mut chunks) = chunks else {
+                return Ok(None);
+            };
+            let mut filled = 0;
+            while filled < buf.len() {
+                let n = tokio::io::AsyncReadExt::read(&mut file, &mut buf[filled..])
+                    .await
+                    .map_err(|e| {
+                        std::io::Error::new(
+                            e.kind(),
+                            format!("{}: {}", shown.display(), io_reason(&e)),
+                        )
+                    })?;
+                if n == 0 {
+                    break;
+                }
+                filled += n;
+            }
+            if filled == 0 {
+                let end = Bytes::from(chunks.finish());
+                return Ok(Some((Frame::data(end), (file, None, buf))));
+            }
+            let header = chunks.chunk(&buf[..filled]);
+            let mut out = bytes::BytesMut::with_capacity(header.len() + filled + 2);
+            out.extend_from_slice(header.as_bytes());
+            out.extend_from_slice(&buf[..filled]);
+            out.extend_from_slice(b"\r\n");
+            if let Some(bar) = &progress {
+                bar.inc(filled as u64);
+            }
+            Ok(Some((Frame::data(out.freeze()), (file, Some(chunks), buf))))
+        }
+    });
+    Ok(StreamBody::new(stream).boxed())
+}
+
 /// An HTTP/1.1 and HTTP/2 client for http and https URLs (webpki roots).
 pub struct Client {
     inner: HyperClient<hyper_rustls::HttpsConnector<HttpConnector>, Body>,

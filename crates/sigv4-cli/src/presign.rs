@@ -42,6 +42,7 @@ pub async fn run(mut args: Args) -> Result<ExitCode> {
         mode: Mode::Presign(Duration::from_secs(args.expires)),
         example_if_none: false,
         progress: true,
+        chunking: None,
     };
     let Job { scope, signed, .. } = target::sign_flags(&args.request, how).await?;
     if args.json {

@@ -33,6 +33,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         mode: Mode::Headers,
         example_if_none: false,
         progress: true,
+        chunking: None,
     };
     let Job {
         prepared,

@@ -4,7 +4,10 @@
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
-use sigv4::{Credentials, Payload, Request, Rules, Settings, Signer, SigningParams, SigningTime};
+use sigv4::{
+    ChunkSigner, ChunkedLayout, ChunkedMode, Credentials, Payload, Request, Rules, Settings,
+    Signer, SigningParams, SigningTime,
+};
 use tokio::io::AsyncReadExt;
 
 use crate::args::{Body, Prepared, RequestFlags, parse_time};
@@ -151,6 +154,15 @@ pub struct Signed {
     /// The signer's headers only (Authorization, X-Amz-Date, ...).
     pub added: Vec<(String, String)>,
     pub steps: sigv4::SigningSteps,
+    /// For an aws-chunked upload: the signer of its chunks, and the chunk size.
+    pub chunks: Option<(ChunkSigner, usize)>,
+}
+
+/// An aws-chunked upload (`curl -T FILE --chunked`).
+#[derive(Debug, Clone, Copy)]
+pub struct Chunking {
+    pub chunk_size: usize,
+    pub mode: ChunkedMode,
 }
 
 /// Signs `prepared` with the core.
@@ -164,13 +176,34 @@ pub fn sign(
     unsigned: bool,
     file_hash: Option<&str>,
     mode: Mode,
+    chunking: Option<Chunking>,
 ) -> Result<Signed> {
-    let header_refs: Vec<(&str, &str)> = prepared
-        .headers
+    // An aws-chunked upload signs its framing headers with the request.
+    let layout = match (chunking, &prepared.body) {
+        (Some(c), Body::File(_, len)) => Some(ChunkedLayout::new(*len, c.chunk_size, c.mode)?),
+        (Some(_), _) => {
+            return Err(CliError::usage(
+                "--chunked streams a file: give it with -T FILE",
+            ));
+        }
+        (None, _) => None,
+    };
+    let mut own_headers = prepared.headers.clone();
+    if let Some(layout) = &layout {
+        own_headers.retain(|(n, _)| {
+            !layout
+                .headers()
+                .iter()
+                .any(|(m, _)| n.eq_ignore_ascii_case(m))
+        });
+        own_headers.extend(layout.headers().into_iter().map(|(n, v)| (n.to_owned(), v)));
+    }
+    let header_refs: Vec<(&str, &str)> = own_headers
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
     let payload = match (&prepared.body, unsigned, file_hash) {
+        _ if layout.is_some() => layout.map(|l| l.mode().payload()).unwrap_or_default(),
         (_, true, _) => Payload::Unsigned,
         (Body::Memory(bytes), false, _) => Payload::Bytes(bytes),
         (Body::File(..), false, Some(hash)) => Payload::Precomputed(hash),
@@ -197,11 +230,17 @@ pub fn sign(
                 .headers()
                 .map(|(n, v)| (n.to_owned(), v.to_owned()))
                 .collect();
-            let mut headers = prepared.headers.clone();
+            let mut headers = own_headers.clone();
             if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
                 headers.insert(0, ("Host".to_owned(), host.clone()));
             }
             headers.extend(added.iter().cloned());
+            let chunks = layout.map(|l| {
+                (
+                    ChunkSigner::new(signer.signing_key(&params), signed.steps(), l.mode()),
+                    l.chunk_size(),
+                )
+            });
             Ok(Signed {
                 url: request.url(),
                 method: prepared.method.clone(),
@@ -209,6 +248,7 @@ pub fn sign(
                 headers,
                 added,
                 steps: signed.steps().clone(),
+                chunks,
             })
         }
         Mode::Presign(expires) => {
@@ -224,6 +264,7 @@ pub fn sign(
                 headers,
                 added: Vec::new(),
                 steps: presigned.steps().clone(),
+                chunks: None,
             })
         }
     }
@@ -259,6 +300,8 @@ pub struct How<'a> {
     pub example_if_none: bool,
     /// A progress bar for the hashing pass over an upload.
     pub progress: bool,
+    /// Stream the upload aws-chunked (no hashing pass).
+    pub chunking: Option<Chunking>,
 }
 
 /// A request read from the flags and signed: where every subcommand starts.
@@ -285,7 +328,11 @@ pub async fn sign_flags(flags: &RequestFlags, how: How<'_>) -> Result<Job> {
     };
     let (found, example) = credentials(flags, &env, &client, how.example_if_none).await?;
     let unsigned = flags.unsigned_payload;
-    let file_hash = payload_hash(&prepared, unsigned, how.progress).await?;
+    let file_hash = if how.chunking.is_some() {
+        None
+    } else {
+        payload_hash(&prepared, unsigned, how.progress).await?
+    };
     let signed = sign(
         &prepared,
         &scope,
@@ -295,6 +342,7 @@ pub async fn sign_flags(flags: &RequestFlags, how: How<'_>) -> Result<Job> {
         unsigned,
         file_hash.as_deref(),
         how.mode,
+        how.chunking,
     )?;
     Ok(Job {
         client,

@@ -394,3 +394,202 @@ fn assume_role_profile_works_against_moto() {
         }
     }
 }
+
+/// `sigv4 curl -T FILE --chunked` to s3s-fs: every size class, with and without trailing
+/// checksums and signed or unsigned chunks; each object read back byte for byte.
+#[test]
+fn s3s_fs_accepts_chunked_uploads() {
+    let Some(env) = servers() else { return };
+    let url = get(&env, "SIGV4_S3S_URL");
+    let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
+    let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
+    let bucket = format!("{url}/sigv4-chunked-{}", std::process::id());
+    let flags = ["--service=s3", "--region=us-east-1", "--fail", "-s"];
+    let run = |args: &[&str], secret: &str| {
+        let mut all = vec!["curl"];
+        all.extend_from_slice(&flags);
+        all.extend_from_slice(args);
+        sigv4(&all, key, secret)
+    };
+    assert!(run(&["-X", "PUT", &bucket], secret).status.success());
+    let dir = scratch("chunked");
+    let sizes = [0usize, 1, 65_536, 65_537, 100 * 1024 * 1024];
+    let options: [&[&str]; 4] = [
+        &[],
+        &["--checksum", "crc32c"],
+        &["--checksum", "sha256", "--chunk-size", "8192"],
+        &["--unsigned-payload", "--checksum", "crc64nvme"],
+    ];
+    let mut seed = 0x2026_1123_u32;
+    for size in sizes {
+        let file = dir.join(format!("body-{size}"));
+        let body: Vec<u8> = (0..size)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (seed >> 24) as u8
+            })
+            .collect();
+        std::fs::write(&file, &body).expect("write");
+        // The 100 MiB body once, with a trailing checksum; the small ones every way.
+        let chosen: &[&[&str]] = if size > 1 << 20 {
+            &options[1..2]
+        } else {
+            &options
+        };
+        for option in chosen {
+            let object = format!("{bucket}/chunked-{size}-{}", option.join("-"));
+            let mut args = vec!["-T", file.to_str().expect("path"), "--chunked"];
+            args.extend_from_slice(option);
+            args.push(&object);
+            let out = run(&args, secret);
+            assert!(
+                out.status.success(),
+                "PUT {size} bytes {option:?}: {}",
+                text(&out.stderr)
+            );
+            let back = dir.join("back");
+            let out = run(&["-o", back.to_str().expect("path"), &object], secret);
+            assert!(
+                out.status.success(),
+                "GET {size} bytes: {}",
+                text(&out.stderr)
+            );
+            let got = std::fs::read(&back).expect("read back");
+            assert!(
+                got == body,
+                "{size} bytes {option:?}: the object read back differs"
+            );
+            // A wrong secret: the seed signature is refused.
+            let bad = format!("{secret}x");
+            let out = run(&args, &bad);
+            assert_eq!(
+                out.status.code(),
+                Some(22),
+                "wrong secret, {size} bytes {option:?}: {}",
+                text(&out.stderr)
+            );
+        }
+    }
+}
+
+/// Raw aws-chunked PUTs built with the core and changed on purpose: a corrupted chunk,
+/// a wrong trailing checksum, a wrong trailer signature. s3s-fs must refuse each, and
+/// accept the unchanged body (so a refusal is about the change).
+#[test]
+fn s3s_fs_refuses_corrupted_chunked_uploads() {
+    use sigv4::{
+        ChecksumAlgorithm, ChunkSigner, ChunkedLayout, ChunkedMode, Credentials, Request, Signer,
+        SigningParams,
+    };
+    use std::io::{Read, Write};
+    let Some(env) = servers() else { return };
+    let url = get(&env, "SIGV4_S3S_URL");
+    let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
+    let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
+    let authority = url.trim_start_matches("http://");
+    let bucket = format!("sigv4-corrupt-{}", std::process::id());
+    assert!(
+        sigv4(
+            &[
+                "curl",
+                "--service=s3",
+                "--region=us-east-1",
+                "--fail",
+                "-s",
+                "-X",
+                "PUT",
+                &format!("{url}/{bucket}")
+            ],
+            key,
+            secret
+        )
+        .status
+        .success()
+    );
+    let body: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    // Sends `mode`'s encoding of `body`, changed by `change`; returns the HTTP status.
+    let send = |name: &str, mode: ChunkedMode, change: &dyn Fn(&mut Vec<u8>)| -> u16 {
+        let layout = ChunkedLayout::new(body.len() as u64, 8192, mode).expect("layout");
+        let headers = layout.headers();
+        let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let creds = Credentials::new(key, secret).expect("creds");
+        let now = sigv4::SigningTime::from_system_time(std::time::SystemTime::now()).expect("now");
+        let params = SigningParams::new(&creds, "us-east-1", "s3", now).expect("params");
+        let target = format!("{url}/{bucket}/{name}");
+        let request = Request::new("PUT", &target)
+            .expect("request")
+            .with_headers(&pairs)
+            .with_payload(mode.payload());
+        let signer = Signer::new();
+        let seed = signer.sign(&request, &params).expect("sign");
+        let mut wire = ChunkSigner::new(signer.signing_key(&params), seed.steps(), mode)
+            .encode_all(&body, 8192)
+            .expect("encode");
+        change(&mut wire);
+        let mut head = format!(
+            "PUT /{bucket}/{name} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            request.host().expect("host")
+        );
+        for (n, v) in headers
+            .iter()
+            .map(|(n, v)| (*n, v.as_str()))
+            .chain(seed.headers())
+        {
+            head.push_str(&format!("{n}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        let mut stream = std::net::TcpStream::connect(authority).expect("connect");
+        stream.write_all(head.as_bytes()).expect("send head");
+        let _ = stream.write_all(&wire);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let status_line = text(&answer).lines().next().unwrap_or_default().to_owned();
+        status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    };
+    let signed = ChunkedMode::SignedWithTrailer(ChecksumAlgorithm::Crc32c);
+    let unsigned = ChunkedMode::UnsignedWithTrailer(ChecksumAlgorithm::Crc32c);
+    assert_eq!(
+        send("intact-signed", signed, &|_| {}),
+        200,
+        "the unchanged signed body"
+    );
+    assert_eq!(
+        send("intact-unsigned", unsigned, &|_| {}),
+        200,
+        "the unchanged unsigned body"
+    );
+    // A data byte of the second chunk (signed: its signature no longer matches).
+    let corrupt = |w: &mut Vec<u8>| {
+        let at = w.len() / 2;
+        w[at] ^= 0x55;
+    };
+    let status = send("corrupt-chunk", signed, &corrupt);
+    assert!(
+        status >= 400,
+        "a corrupted signed chunk was accepted ({status})"
+    );
+    // Unsigned chunks with a wrong trailing checksum.
+    let wrong_checksum = |w: &mut Vec<u8>| {
+        let name = b"x-amz-checksum-crc32c:";
+        let at = w
+            .windows(name.len())
+            .rposition(|win| win == name)
+            .expect("trailer")
+            + name.len();
+        w[at] = if w[at] == b'A' { b'B' } else { b'A' };
+    };
+    let status = send("wrong-checksum", unsigned, &wrong_checksum);
+    assert!(
+        status >= 400,
+        "a wrong trailing checksum was accepted ({status})"
+    );
+    let status = send("corrupt-unsigned", unsigned, &corrupt);
+    assert!(
+        status >= 400,
+        "corrupted unsigned data with its old checksum was accepted ({status})"
+    );
+}
