@@ -727,6 +727,11 @@ pub struct ChunkedLimits {
     pub max_chunk_size: u64,
     /// The most trailer bytes (default 16 KiB).
     pub max_trailer: usize,
+    /// Accept only canonical framing: lower-case hex sizes and CRLF-ended trailer lines,
+    /// so that no byte of a body can change unnoticed. Off by default, as S3 also takes
+    /// upper-case sizes (aws-sdk-rust writes them) and trailer lines ended by a bare LF
+    /// (AWS's user guide shows them); a size is a number either way.
+    pub canonical_only: bool,
 }
 
 impl Default for ChunkedLimits {
@@ -735,6 +740,7 @@ impl Default for ChunkedLimits {
             max_line: 1024,
             max_chunk_size: MAX_CHUNK_SIZE as u64,
             max_trailer: 16 * 1024,
+            canonical_only: false,
         }
     }
 }
@@ -937,8 +943,11 @@ impl ChunkedDecoder {
                     }
                     if complete {
                         let line = std::mem::take(&mut self.line);
-                        let Some(text) = line.strip_suffix(b"\r\n") else {
-                            return self.malformed(line_start, "a line must end with CRLF");
+                        let lf_only = self.stage == Stage::Trailer && !self.limits.canonical_only;
+                        let text = match line.strip_suffix(b"\r\n") {
+                            Some(text) => text,
+                            None if lf_only => &line[..line.len() - 1],
+                            None => return self.malformed(line_start, "a line must end with CRLF"),
                         };
                         if self.stage == Stage::Header {
                             self.header_line(text, line_start)?;
@@ -959,14 +968,18 @@ impl ChunkedDecoder {
             Some(semi) => (&text[..semi], &text[semi..]),
             None => (text, &[][..]),
         };
+        let strict = self.limits.canonical_only;
+        let digit = |c: &u8| {
+            c.is_ascii_digit()
+                || (b'a'..=b'f').contains(c)
+                || (!strict && (b'A'..=b'F').contains(c))
+        };
         let canonical_hex = !size_text.is_empty()
             && size_text.len() <= 16
-            && size_text
-                .iter()
-                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+            && size_text.iter().all(digit)
             && (size_text == b"0" || size_text[0] != b'0');
         if !canonical_hex {
-            return self.malformed(at, "a chunk size is lower-case hex without leading zeros");
+            return self.malformed(at, "a chunk size is hex digits without leading zeros");
         }
         let size = size_text.iter().fold(0u64, |n, &c| {
             (n << 4) | u64::from(crate::encode::hex_val(c).unwrap_or(0))

@@ -63,3 +63,53 @@ pub fn canonicalize(data: &[u8]) {
         assert!(!format!("{url:?}").contains("TOKEN"));
     }
 }
+
+/// Decodes `data` as an aws-chunked body in every mode, fed in pieces; must never panic,
+/// and must refuse what it cannot account for. The first byte picks the mode and how
+/// the input is cut.
+///
+/// ```
+/// sigv4::fuzzing::chunked(b"\x00\x035\r\nhello\r\n0\r\n\r\n");
+/// ```
+pub fn chunked(data: &[u8]) {
+    use crate::{
+        ChecksumAlgorithm, ChunkVerifier, ChunkedDecoder, ChunkedLimits, ChunkedMode, SigningKey,
+    };
+    let Some((&choice, rest)) = data.split_first() else {
+        return;
+    };
+    let alg = ChecksumAlgorithm::ALL[usize::from(choice >> 4) % ChecksumAlgorithm::ALL.len()];
+    let mode = match choice % 3 {
+        0 => ChunkedMode::Signed,
+        1 => ChunkedMode::SignedWithTrailer(alg),
+        _ => ChunkedMode::UnsignedWithTrailer(alg),
+    };
+    let key = SigningKey::derive("secret", "20130524", "us-east-1", "s3");
+    let verifier = (choice & 8 == 0).then(|| {
+        ChunkVerifier::new(
+            key,
+            "seed",
+            "20130524T000000Z",
+            "20130524/us-east-1/s3/aws4_request",
+        )
+    });
+    let limits = ChunkedLimits {
+        max_line: 200,
+        max_chunk_size: 1 << 16,
+        ..ChunkedLimits::default()
+    };
+    let mut decoder = ChunkedDecoder::new(mode, verifier).with_limits(limits);
+    let cut = usize::from(choice % 7) + 1;
+    let mut decoded = 0usize;
+    for piece in rest.chunks(cut * 13) {
+        if decoder.feed(piece, |d| decoded += d.len()).is_err() {
+            return;
+        }
+    }
+    if let Ok(done) = decoder.finish() {
+        assert_eq!(
+            done.decoded_len, decoded as u64,
+            "the length reported is what was handed out"
+        );
+    }
+}

@@ -3,8 +3,8 @@
 //! and verify, fed in any pieces; every single-byte change to an encoded body is refused).
 
 use sigv4::{
-    ChecksumAlgorithm, ChunkSigner, ChunkVerifier, ChunkedDecoder, ChunkedLayout, ChunkedMode,
-    Credentials, ErrorKind, Request, Signer, SigningParams, SigningTime,
+    ChecksumAlgorithm, ChunkSigner, ChunkVerifier, ChunkedDecoder, ChunkedLayout, ChunkedLimits,
+    ChunkedMode, Credentials, ErrorKind, Request, Signer, SigningParams, SigningTime,
 };
 
 const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -20,6 +20,10 @@ fn s3_example(
 ) -> (String, Vec<u8>, ChunkVerifier) {
     let layout = ChunkedLayout::new(body.len() as u64, chunk, mode).expect("layout");
     let mut headers = layout.headers();
+    // The trailer example's published canonical request does not sign Content-Length.
+    if mode != ChunkedMode::Signed && storage_class {
+        headers.retain(|(n, _)| *n != "content-length");
+    }
     if storage_class {
         headers.push(("x-amz-storage-class", "REDUCED_REDUNDANCY".into()));
     }
@@ -83,6 +87,103 @@ fn s3_documentation_chunked_upload_example() {
     assert_eq!(out, body);
 }
 
+/// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html: the
+/// same body with a CRC32C trailer (`sOO8/Q==`). The page's Content-Length (66824) is
+/// copied from the other example; the body it describes is 66946 bytes, as the AWS SDK
+/// for Rust's test of this example also has.
+#[test]
+fn s3_documentation_trailing_checksum_example() {
+    let body = vec![b'a'; 66_560];
+    let mode = ChunkedMode::SignedWithTrailer(ChecksumAlgorithm::Crc32c);
+    let (seed, wire, verifier) = s3_example(&body, 65_536, mode, true);
+    assert_eq!(
+        seed,
+        "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e"
+    );
+    let mut expected = Vec::new();
+    expected.extend_from_slice(
+        b"10000;chunk-signature=b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2\r\n",
+    );
+    expected.extend_from_slice(&body[..65_536]);
+    expected.extend_from_slice(
+        b"\r\n400;chunk-signature=1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n",
+    );
+    expected.extend_from_slice(&body[65_536..]);
+    expected.extend_from_slice(
+        b"\r\n0;chunk-signature=2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992\r\n\
+          x-amz-checksum-crc32c:sOO8/Q==\r\n\
+          x-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n\r\n",
+    );
+    assert_eq!(wire.len(), 66_946);
+    assert!(
+        wire == expected,
+        "the encoded body differs from the published one"
+    );
+    let mut decoder = ChunkedDecoder::new(mode, Some(verifier)).with_decoded_len(66_560);
+    let mut out = Vec::new();
+    decoder
+        .feed(&wire, |d| out.extend_from_slice(d))
+        .expect("verifies");
+    let decoded = decoder.finish().expect("complete");
+    assert_eq!(
+        decoded.checksum,
+        Some(("x-amz-checksum-crc32c", "sOO8/Q==".to_owned()))
+    );
+    assert_eq!(out, body);
+}
+
+/// Published checksums of "Hello world" (AWS SDK tests) and of the example's body.
+#[test]
+fn published_checksum_values() {
+    let want = [
+        (ChecksumAlgorithm::Crc32, "i9aeUg=="),
+        (ChecksumAlgorithm::Crc32c, "crUfeA=="),
+        (ChecksumAlgorithm::Crc64Nvme, "OOJZ0D8xKts="),
+        (ChecksumAlgorithm::Sha1, "e1AsOh9IyGCa4hLN+2Od7jlnP14="),
+        (
+            ChecksumAlgorithm::Sha256,
+            "ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiuyjfzw=",
+        ),
+    ];
+    for (alg, value) in want {
+        let mut sum = sigv4::Checksum::new(alg);
+        sum.update(b"Hello ");
+        sum.update(b"world");
+        assert_eq!(sum.finish(), value, "{alg}");
+        assert_eq!(value.len(), alg.encoded_len());
+    }
+    let mut sum = sigv4::Checksum::new(ChecksumAlgorithm::Crc32c);
+    sum.update(&[b'a'; 66_560]);
+    assert_eq!(sum.finish(), "sOO8/Q==");
+}
+
+/// The AWS SDK for Rust's own bytes for an unsigned trailer body (upper-case hex sizes),
+/// which the default decoder takes and canonical-only refuses.
+#[test]
+fn accepts_the_aws_sdk_for_rusts_unsigned_framing() {
+    let mode = ChunkedMode::UnsignedWithTrailer(ChecksumAlgorithm::Crc32);
+    let wire = b"A\r\n1234567890\r\nA\r\n1234567890\r\n5\r\n12345\r\n0\r\nx-amz-checksum-crc32:78DeVw==\r\n\r\n";
+    let mut out = Vec::new();
+    let mut decoder = ChunkedDecoder::new(mode, None);
+    decoder
+        .feed(wire, |d| out.extend_from_slice(d))
+        .expect("default: S3's leniency");
+    decoder.finish().expect("complete");
+    assert_eq!(out, b"1234567890123456789012345");
+    let mut strict = ChunkedLimits::default();
+    strict.canonical_only = true;
+    let mut decoder = ChunkedDecoder::new(mode, None).with_limits(strict);
+    assert!(
+        decoder.feed(wire, |_| {}).is_err(),
+        "canonical only: upper-case hex refused"
+    );
+    // botocore's and the Go SDK's form (lower case) is canonical.
+    let wire = b"b\r\nHello world\r\n0\r\nx-amz-checksum-crc32:i9aeUg==\r\n\r\n";
+    let mut decoder = ChunkedDecoder::new(mode, None).with_limits(strict);
+    decoder.feed(wire, |_| {}).expect("lower case");
+    assert_eq!(decoder.finish().expect("complete").decoded_len, 11);
+}
+
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
 impl Rng {
@@ -117,8 +218,20 @@ fn decode(
     len: usize,
     cuts: &[usize],
 ) -> sigv4::Result<Vec<u8>> {
-    let mut decoder =
-        ChunkedDecoder::new(mode, Some(verifier.clone())).with_decoded_len(len as u64);
+    decode_with(wire, mode, verifier, len, cuts, ChunkedLimits::default())
+}
+
+fn decode_with(
+    wire: &[u8],
+    mode: ChunkedMode,
+    verifier: &ChunkVerifier,
+    len: usize,
+    cuts: &[usize],
+    limits: ChunkedLimits,
+) -> sigv4::Result<Vec<u8>> {
+    let mut decoder = ChunkedDecoder::new(mode, Some(verifier.clone()))
+        .with_decoded_len(len as u64)
+        .with_limits(limits);
     let mut out = Vec::new();
     let mut start = 0;
     for &cut in cuts.iter().chain(std::iter::once(&wire.len())) {
@@ -181,14 +294,29 @@ fn every_single_byte_change_is_refused() {
             decode(&wire, mode, &verifier, len, &[]).expect("intact"),
             body
         );
+        let mut strict = ChunkedLimits::default();
+        strict.canonical_only = true;
+        // Where the chunk sizes are (the start of each header line).
+        let size_digits: Vec<usize> = header_size_positions(&wire);
         for at in 0..wire.len() {
             for flip in [0x01u8, 0x20, 0x80] {
                 let mut bad = wire.clone();
                 bad[at] ^= flip;
-                let result = decode(&bad, mode, &verifier, len, &[]);
+                let result = decode_with(&bad, mode, &verifier, len, &[], strict);
                 assert!(
                     result.is_err(),
                     "{mode:?}: changing byte {at} ({:?} -> {:?}) was not noticed",
+                    char::from(wire[at]),
+                    char::from(bad[at])
+                );
+                // By default, only a size digit's letter case may change (the same number).
+                let lenient = decode(&bad, mode, &verifier, len, &[]);
+                let same_number =
+                    flip == 0x20 && size_digits.contains(&at) && wire[at].is_ascii_lowercase();
+                assert_eq!(
+                    lenient.is_ok(),
+                    same_number,
+                    "{mode:?}, default limits: byte {at} ({:?} -> {:?})",
                     char::from(wire[at]),
                     char::from(bad[at])
                 );
@@ -202,6 +330,30 @@ fn every_single_byte_change_is_refused() {
         assert!(decode(&longer, mode, &verifier, len, &[]).is_err());
     }
     println!("chunked mutations: {mutations} single-byte changes, all refused");
+}
+
+/// Positions of the hex size digits in an encoded body.
+fn header_size_positions(wire: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < wire.len() {
+        let start = at;
+        while at < wire.len() && wire[at].is_ascii_hexdigit() {
+            out.push(at);
+            at += 1;
+        }
+        let size = usize::from_str_radix(std::str::from_utf8(&wire[start..at]).unwrap_or("0"), 16)
+            .unwrap_or(0);
+        let Some(eol) = wire[at..].windows(2).position(|w| w == b"\r\n") else {
+            break;
+        };
+        at += eol + 2;
+        if size == 0 {
+            break;
+        }
+        at += size + 2;
+    }
+    out
 }
 
 #[test]
