@@ -32,3 +32,23 @@ for group, label, peers in rows:
             print(f"| {label} | {fmt(ours)} | {peer} | {fmt(theirs)} | {theirs/ours:.2f}x |")
 PY
 cargo bench --locked -p sigv4 --bench ratios
+# aws-chunked on 256 MiB: chunk signing and decode + verify against a bare SHA-256.
+cargo bench --locked -p sigv4 --bench chunked
+python3 - <<'PY'
+import json, pathlib
+root = pathlib.Path("target/criterion")
+def median(group, name):
+    f = root / group / name / "new" / "estimates.json"
+    return json.loads(f.read_text())["median"]["point_estimate"] if f.exists() else None
+print("\n| 256 MiB, 64 KiB chunks | sigv4 | bare SHA-256 | sigv4 throughput / SHA-256's |")
+print("|---|---|---|---|")
+for group, name, label in [
+    ("chunked_sign_256mib", "sigv4", "chunk signing"),
+    ("chunked_sign_256mib", "sigv4-crc32c-trailer", "chunk signing + CRC32C trailer"),
+    ("chunked_verify_256mib", "sigv4", "decode + verify every chunk"),
+]:
+    ours, bare = median(group, name), median(group, "sha256-bare")
+    if ours and bare:
+        mb = 256 * 1.048576
+        print(f"| {label} | {mb / (ours / 1e9):.0f} MB/s | {mb / (bare / 1e9):.0f} MB/s | {bare / ours:.1%} |")
+PY
