@@ -96,6 +96,18 @@ pub enum ErrorKind {
         /// The parameter, such as `X-Amz-Signature`.
         name: String,
     },
+    /// A POST policy that is not the JSON S3 takes (`{"expiration": …, "conditions": […]}`).
+    InvalidPolicy {
+        /// What is wrong, in words.
+        reason: String,
+    },
+    /// A form upload that its POST policy does not allow.
+    PolicyViolation {
+        /// The condition or field concerned, as written in the policy or the form.
+        subject: String,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
     /// A checksum algorithm S3 does not know.
     UnknownChecksumAlgorithm {
         /// The name as given.
@@ -238,6 +250,13 @@ impl fmt::Display for Error {
                 f,
                 "the URL already has a {name} parameter: presign the URL without its old signature"
             ),
+            ErrorKind::InvalidPolicy { reason } => write!(f, "invalid POST policy: {reason}"),
+            ErrorKind::PolicyViolation { subject, reason } => {
+                write!(
+                    f,
+                    "the POST policy does not allow this form: {subject}: {reason}"
+                )
+            }
             ErrorKind::UnknownChecksumAlgorithm { name } => write!(
                 f,
                 "unknown checksum algorithm {name:?}: expected crc32, crc32c, crc64nvme, sha1 or sha256"

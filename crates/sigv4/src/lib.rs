@@ -62,6 +62,7 @@ pub mod fuzzing;
 #[cfg(feature = "http")]
 mod http_request;
 mod key;
+mod post_policy;
 mod request;
 mod settings;
 mod sha;
@@ -77,6 +78,9 @@ pub use credentials::Credentials;
 pub use endpoint::Endpoint;
 pub use error::{Error, ErrorKind, Result};
 pub use key::{KeyCache, SigningKey};
+pub use post_policy::{
+    MAX_POLICY_BYTES, PolicyCondition, PostPolicy, PresignedPost, sign_post_policy,
+};
 pub use request::{Payload, Request};
 pub use settings::{
     ContentSha256, DEFAULT_UNSIGNED_HEADERS, HeaderSelection, Rules, SessionToken, Settings,

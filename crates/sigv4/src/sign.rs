@@ -129,6 +129,14 @@ impl<'a> SigningParams<'a> {
         s
     }
 
+    pub(crate) fn credentials(&self) -> &Credentials {
+        self.credentials
+    }
+
+    pub(crate) fn time(&self) -> SigningTime {
+        self.time
+    }
+
     fn push_scope(&self, out: &mut String) {
         out.push_str(self.time.date_stamp());
         out.push('/');
@@ -160,7 +168,7 @@ fn check_scope_part(part: &'static str, value: &str) -> Result<()> {
 }
 
 /// The session token, refused if it could not travel in a header or a URL as is.
-fn checked_token(credentials: &Credentials) -> Result<Option<&str>> {
+pub(crate) fn checked_token(credentials: &Credentials) -> Result<Option<&str>> {
     match credentials.session_token() {
         Some(t) if t.bytes().any(|b| b < 0x20 || b == 0x7f) => Err(Error::header_value(
             "X-Amz-Security-Token",
