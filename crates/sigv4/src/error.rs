@@ -108,6 +108,12 @@ pub enum ErrorKind {
         /// What is wrong, in words.
         reason: &'static str,
     },
+    /// A signing request that the upload rules do not allow (a policy or a multipart
+    /// request outside the allowed buckets, keys, sizes, types, headers or times).
+    UploadRefused {
+        /// Why, in words a server can log.
+        reason: String,
+    },
     /// A checksum algorithm S3 does not know.
     UnknownChecksumAlgorithm {
         /// The name as given.
@@ -257,6 +263,7 @@ impl fmt::Display for Error {
                     "the POST policy does not allow this form: {subject}: {reason}"
                 )
             }
+            ErrorKind::UploadRefused { reason } => write!(f, "refused: {reason}"),
             ErrorKind::UnknownChecksumAlgorithm { name } => write!(
                 f,
                 "unknown checksum algorithm {name:?}: expected crc32, crc32c, crc64nvme, sha1 or sha256"

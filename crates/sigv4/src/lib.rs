@@ -68,6 +68,7 @@ mod settings;
 mod sha;
 mod sign;
 mod time;
+mod upload_rules;
 
 pub use canonical::CanonicalParts;
 pub use chunked::{
@@ -90,3 +91,4 @@ pub use sign::{
     SigningSteps,
 };
 pub use time::SigningTime;
+pub use upload_rules::{UploadRules, UploadTarget};

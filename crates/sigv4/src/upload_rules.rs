@@ -1,0 +1,470 @@
+//! Rules for a signing endpoint that serves browser uploads: which POST policies and
+//! which multipart-upload requests it may sign. Everything not allowed is refused with
+//! a reason; the published server examples that sign whatever the browser sends hand
+//! every visitor the server's S3 rights.
+
+use std::time::Duration;
+
+use crate::canonical::CanonicalParts;
+use crate::encode::decode_query_component;
+use crate::error::{ErrorKind, Result};
+use crate::post_policy::{PolicyCondition, PostPolicy};
+use crate::sign::ALGORITHM;
+use crate::time::SigningTime;
+
+/// A bucket uploads may go to, and how requests address it.
+///
+/// ```
+/// let virtual_hosted = sigv4::UploadTarget::new("uploads-bucket", "uploads-bucket.s3.eu-west-1.amazonaws.com", false);
+/// let path_style = sigv4::UploadTarget::new("uploads-bucket", "127.0.0.1:9000", true);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadTarget {
+    bucket: String,
+    host: String,
+    path_style: bool,
+}
+
+impl UploadTarget {
+    /// `bucket` at `host` (with its port, if any); `path_style`: the path starts with
+    /// `/bucket/`, else the host names the bucket.
+    ///
+    /// ```
+    /// let t = sigv4::UploadTarget::new("b", "b.s3.amazonaws.com", false);
+    /// assert_eq!(t.bucket(), "b");
+    /// ```
+    pub fn new(bucket: &str, host: &str, path_style: bool) -> Self {
+        UploadTarget {
+            bucket: bucket.to_owned(),
+            host: host.to_ascii_lowercase(),
+            path_style,
+        }
+    }
+
+    /// The bucket.
+    ///
+    /// ```
+    /// assert_eq!(sigv4::UploadTarget::new("b", "h", true).bucket(), "b");
+    /// ```
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+}
+
+/// What a signing endpoint for browser uploads may sign.
+///
+/// ```
+/// use std::time::Duration;
+/// let mut rules = sigv4::UploadRules::new(
+///     vec![sigv4::UploadTarget::new("b", "b.s3.amazonaws.com", false)],
+///     vec!["uploads/".into()],
+///     10 * 1024 * 1024,
+/// );
+/// rules.content_types = vec!["image/".into()];
+/// rules.max_expiry = Duration::from_secs(600);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UploadRules {
+    /// Buckets uploads may go to.
+    pub targets: Vec<UploadTarget>,
+    /// Keys must start with one of these (non-empty) prefixes.
+    pub key_prefixes: Vec<String>,
+    /// The largest object, in bytes: a policy must carry a `content-length-range`
+    /// within it.
+    pub max_size: u64,
+    /// Allowed content types: an entry ending in `/` allows that family (`image/`);
+    /// empty allows any.
+    pub content_types: Vec<String>,
+    /// Allowed canned ACLs (`private`, `public-read`, ...); empty allows none.
+    pub acls: Vec<String>,
+    /// The longest a policy may stay valid.
+    pub max_expiry: Duration,
+    /// How far a request's date may lie from now.
+    pub max_skew: Duration,
+    /// Other form fields or headers allowed, lower-case; a trailing `*` allows a family
+    /// (default: `x-amz-meta-*`, `success_action_status`, `cache-control`,
+    /// `content-disposition`).
+    pub extra_fields: Vec<String>,
+}
+
+impl UploadRules {
+    /// Rules for these targets and key prefixes, up to `max_size` bytes; policies valid
+    /// for at most an hour, dates within 15 minutes, any content type, no ACL.
+    ///
+    /// ```
+    /// let rules = sigv4::UploadRules::new(Vec::new(), vec!["a/".into()], 1);
+    /// assert_eq!(rules.max_skew.as_secs(), 900);
+    /// ```
+    pub fn new(targets: Vec<UploadTarget>, key_prefixes: Vec<String>, max_size: u64) -> Self {
+        UploadRules {
+            targets,
+            key_prefixes,
+            max_size,
+            content_types: Vec::new(),
+            acls: Vec::new(),
+            max_expiry: Duration::from_secs(3600),
+            max_skew: Duration::from_secs(900),
+            extra_fields: [
+                "x-amz-meta-*",
+                "success_action_status",
+                "cache-control",
+                "content-disposition",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+
+    fn key_allowed(&self, key: &str) -> bool {
+        !key.is_empty()
+            && !key.bytes().any(|b| b < 0x20 || b == 0x7f)
+            && self
+                .key_prefixes
+                .iter()
+                .any(|p| !p.is_empty() && key.starts_with(p.as_str()))
+    }
+
+    fn content_type_allowed(&self, value: &str, prefix_only: bool) -> bool {
+        if value.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return false;
+        }
+        if self.content_types.is_empty() {
+            return true;
+        }
+        self.content_types.iter().any(|allowed| {
+            if let Some(family) = allowed
+                .strip_suffix('*')
+                .or(allowed.ends_with('/').then_some(allowed.as_str()))
+            {
+                value.len() >= family.len() && value[..family.len()].eq_ignore_ascii_case(family)
+            } else {
+                !prefix_only && value.eq_ignore_ascii_case(allowed)
+            }
+        })
+    }
+
+    fn extra_allowed(&self, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        self.extra_fields.iter().any(|f| match f.strip_suffix('*') {
+            Some(family) => lower.starts_with(family) && lower.len() > family.len(),
+            None => lower == *f,
+        })
+    }
+
+    fn date_ok(&self, amz_date: &str, scope_date: &str, now: SigningTime) -> Result<()> {
+        let date = SigningTime::parse(amz_date)
+            .map_err(|_| refuse(format!("x-amz-date {amz_date:?} is not a date")))?;
+        if date.date_stamp() != scope_date {
+            return Err(refuse(
+                "x-amz-date is not on the credential scope's date".into(),
+            ));
+        }
+        let skew = (date.unix_seconds() - now.unix_seconds()).unsigned_abs();
+        if skew > self.max_skew.as_secs() {
+            return Err(refuse(format!(
+                "x-amz-date is {skew} s from now, more than the {} s allowed",
+                self.max_skew.as_secs()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks a POST policy a browser asks to have signed: every condition must lie
+    /// within the rules, and the bucket, key, size range, algorithm, credential
+    /// (`credential` is the server's `access-key-id/scope`) and date must be there.
+    ///
+    /// ```
+    /// use sigv4::{PolicyCondition as C, PostPolicy, SigningTime, UploadRules, UploadTarget};
+    /// let rules = UploadRules::new(vec![UploadTarget::new("b", "b.s3.amazonaws.com", false)], vec!["up/".into()], 1000);
+    /// let now = SigningTime::parse("20151229T000000Z")?;
+    /// let cred = "AKIDEXAMPLE/20151229/us-east-1/s3/aws4_request";
+    /// let policy = PostPolicy::new(SigningTime::parse("20151229T003000Z")?)
+    ///     .with(C::equals("bucket", "b"))
+    ///     .with(C::starts_with("key", "up/"))
+    ///     .with(C::content_length_range(0, 1000))
+    ///     .with(C::equals("x-amz-algorithm", "AWS4-HMAC-SHA256"))
+    ///     .with(C::equals("x-amz-credential", cred))
+    ///     .with(C::equals("x-amz-date", "20151229T000000Z"));
+    /// assert!(rules.check_policy(&policy, cred, None, now).is_ok());
+    /// let greedy = policy.clone().with(C::starts_with("key", ""));
+    /// assert!(rules.check_policy(&greedy, cred, None, now).is_err());
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn check_policy(
+        &self,
+        policy: &PostPolicy,
+        credential: &str,
+        session_token: Option<&str>,
+        now: SigningTime,
+    ) -> Result<()> {
+        let left = policy.expiration().unix_seconds() - now.unix_seconds();
+        if left <= 0 {
+            return Err(refuse("the policy has already expired".into()));
+        }
+        if left.unsigned_abs() > self.max_expiry.as_secs() {
+            return Err(refuse(format!(
+                "the policy is valid for {left} s, more than the {} s allowed",
+                self.max_expiry.as_secs()
+            )));
+        }
+        let mut seen: Vec<String> = Vec::new();
+        let mut size = false;
+        let mut date = None;
+        let scope_date = credential.split('/').nth(1).unwrap_or_default();
+        for condition in policy.conditions() {
+            let (field, value, exact) = match condition {
+                PolicyCondition::ContentLengthRange { max, .. } => {
+                    if size {
+                        return Err(refuse("two content-length-range conditions".into()));
+                    }
+                    if *max > self.max_size {
+                        return Err(refuse(format!(
+                            "content-length-range allows {max} bytes, more than {}",
+                            self.max_size
+                        )));
+                    }
+                    size = true;
+                    continue;
+                }
+                PolicyCondition::Equals { field, value } => (field, value, true),
+                PolicyCondition::StartsWith { field, prefix } => (field, prefix, false),
+            };
+            let lower = field.to_ascii_lowercase();
+            if seen.contains(&lower) {
+                return Err(refuse(format!("two conditions on {field:?}")));
+            }
+            seen.push(lower.clone());
+            let ok = match lower.as_str() {
+                "bucket" => exact && self.targets.iter().any(|t| t.bucket == *value),
+                "key" => self.key_allowed(value),
+                "content-type" => self.content_type_allowed(value, !exact),
+                "acl" => exact && self.acls.iter().any(|a| a == value),
+                "x-amz-algorithm" => exact && value == ALGORITHM,
+                "x-amz-credential" => exact && value == credential,
+                "x-amz-security-token" => exact && session_token == Some(value.as_str()),
+                "x-amz-date" => {
+                    date = Some(value.clone());
+                    exact
+                }
+                "success_action_status" => exact && matches!(value.as_str(), "200" | "201" | "204"),
+                _ => self.extra_allowed(&lower) && !value.bytes().any(|b| b < 0x20 || b == 0x7f),
+            };
+            if !ok {
+                return Err(refuse(format!(
+                    "the rules do not allow {}",
+                    condition.to_json()
+                )));
+            }
+        }
+        for required in [
+            "bucket",
+            "key",
+            "x-amz-algorithm",
+            "x-amz-credential",
+            "x-amz-date",
+        ] {
+            if !seen.iter().any(|s| s == required) {
+                return Err(refuse(format!("the policy has no {required} condition")));
+            }
+        }
+        if session_token.is_some() && !seen.iter().any(|s| s == "x-amz-security-token") {
+            return Err(refuse(
+                "the policy has no x-amz-security-token condition".into(),
+            ));
+        }
+        if !size {
+            return Err(refuse("the policy has no content-length-range".into()));
+        }
+        self.date_ok(date.as_deref().unwrap_or_default(), scope_date, now)
+    }
+
+    /// Checks a multipart-upload request a browser asks to have signed (Fine Uploader's
+    /// v4 protocol: the string to sign with the canonical request in place of its hash)
+    /// and returns the real string to sign. Only the four multipart operations (initiate
+    /// `POST ?uploads`, upload part `PUT ?partNumber=&uploadId=`, complete `POST
+    /// ?uploadId=`, abort `DELETE ?uploadId=`) on an allowed bucket and key, with allowed
+    /// headers, dated within the skew, under `scope`, are signed.
+    ///
+    /// ```
+    /// use sigv4::{SigningTime, UploadRules, UploadTarget};
+    /// let rules = UploadRules::new(vec![UploadTarget::new("b", "b.s3.amazonaws.com", false)], vec!["up/".into()], 1 << 30);
+    /// let now = SigningTime::parse("20151229T000000Z")?;
+    /// let scope = "20151229/us-east-1/s3/aws4_request";
+    /// let asked = "AWS4-HMAC-SHA256\n20151229T000000Z\n20151229/us-east-1/s3/aws4_request\n\
+    ///     POST\n/up/a.bin\nuploads=\nhost:b.s3.amazonaws.com\nx-amz-date:20151229T000000Z\n\n\
+    ///     host;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    /// let sts = rules.check_multipart(asked, scope, now)?;
+    /// assert!(sts.starts_with("AWS4-HMAC-SHA256\n20151229T000000Z\n"));
+    /// let get = asked.replacen("POST\n/up/a.bin\nuploads=", "GET\n/up/a.bin\n", 1);
+    /// assert!(rules.check_multipart(&get, scope, now).is_err());
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn check_multipart(&self, asked: &str, scope: &str, now: SigningTime) -> Result<String> {
+        if asked.len() > 16 * 1024 || asked.contains('\r') || asked.contains('\0') {
+            return Err(refuse(
+                "the string to sign is too long or holds CR or NUL".into(),
+            ));
+        }
+        let mut lines = asked.splitn(4, '\n');
+        let (Some(algorithm), Some(amz_date), Some(asked_scope), Some(canonical)) =
+            (lines.next(), lines.next(), lines.next(), lines.next())
+        else {
+            return Err(refuse(
+                "not a string to sign (algorithm, date, scope, canonical request)".into(),
+            ));
+        };
+        if algorithm != ALGORITHM {
+            return Err(refuse(format!(
+                "algorithm {algorithm:?} is not {ALGORITHM}"
+            )));
+        }
+        if asked_scope != scope {
+            return Err(refuse(format!(
+                "scope {asked_scope:?} is not the server's {scope:?}"
+            )));
+        }
+        let scope_date = scope.split('/').next().unwrap_or_default();
+        self.date_ok(amz_date, scope_date, now)?;
+        let parts = CanonicalParts::parse(canonical).ok_or_else(|| {
+            refuse(
+                "the canonical request is not method, URI, query, headers, signed headers, hash"
+                    .into(),
+            )
+        })?;
+        let operation = multipart_operation(parts.method, parts.query)?;
+        // Headers: lower-case names, sorted, each allowed; the signed list matches.
+        let mut names = Vec::new();
+        let mut host = None;
+        for line in parts.headers.split('\n') {
+            let Some((name, value)) = line.split_once(':') else {
+                return Err(refuse(format!("header line {line:?} is not name:value")));
+            };
+            if name.is_empty()
+                || name
+                    .bytes()
+                    .any(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+            {
+                return Err(refuse(format!("header name {name:?} is not lower-case")));
+            }
+            if names.last().is_some_and(|last: &&str| *last >= name) {
+                return Err(refuse("headers are not sorted, or one is repeated".into()));
+            }
+            let ok = match name {
+                "host" => {
+                    host = Some(value);
+                    true
+                }
+                "x-amz-date" => value == amz_date,
+                "x-amz-content-sha256" => value == "UNSIGNED-PAYLOAD" || is_hex64(value),
+                "content-type" => {
+                    operation == "initiate" && self.content_type_allowed(value, false)
+                }
+                "x-amz-acl" => operation == "initiate" && self.acls.iter().any(|a| a == value),
+                "content-md5" => operation == "upload part",
+                "x-amz-user-agent" => true,
+                _ => {
+                    operation == "initiate"
+                        && name.starts_with("x-amz-meta-")
+                        && self.extra_allowed(name)
+                }
+            };
+            if !ok {
+                return Err(refuse(format!(
+                    "the rules do not allow header {name} for {operation}"
+                )));
+            }
+            names.push(name);
+        }
+        if parts.signed_headers != names.join(";") {
+            return Err(refuse("the signed headers do not list the headers".into()));
+        }
+        if !(parts.payload_hash == "UNSIGNED-PAYLOAD" || is_hex64(parts.payload_hash)) {
+            return Err(refuse(
+                "the payload hash is neither UNSIGNED-PAYLOAD nor a SHA-256".into(),
+            ));
+        }
+        let host = host.ok_or_else(|| refuse("the host header is not signed".into()))?;
+        let key = self.key_of(host, parts.uri)?;
+        if !self.key_allowed(&key) {
+            return Err(refuse(format!(
+                "key {key:?} is outside the allowed prefixes"
+            )));
+        }
+        let hash = crate::encode::hex_lower(&crate::sha::sha256(canonical.as_bytes()));
+        Ok(format!("{ALGORITHM}\n{amz_date}\n{scope}\n{hash}"))
+    }
+
+    /// The object key a canonical URI names on `host`, if `host` is an allowed target.
+    fn key_of(&self, host: &str, uri: &str) -> Result<String> {
+        let host = host.to_ascii_lowercase();
+        let decoded = decode_path(uri)
+            .ok_or_else(|| refuse("the URI is not percent-encoded UTF-8".into()))?;
+        for target in self.targets.iter().filter(|t| t.host == host) {
+            let rest = if target.path_style {
+                decoded.strip_prefix(&format!("/{}/", target.bucket))
+            } else {
+                decoded.strip_prefix('/')
+            };
+            if let Some(key) = rest {
+                return Ok(key.to_owned());
+            }
+        }
+        Err(refuse(format!(
+            "host {host:?} and path are not an allowed bucket"
+        )))
+    }
+}
+
+fn refuse(reason: String) -> crate::Error {
+    ErrorKind::UploadRefused { reason }.into()
+}
+
+fn is_hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A canonical URI decoded (`%XY` only; `+` is a plus in a path).
+fn decode_path(uri: &str) -> Option<String> {
+    if uri.contains('+') {
+        let parts: Vec<String> = uri
+            .split('+')
+            .map(|p| String::from_utf8(decode_query_component(p).into_owned()).ok())
+            .collect::<Option<_>>()?;
+        return Some(parts.join("+"));
+    }
+    String::from_utf8(decode_query_component(uri).into_owned()).ok()
+}
+
+/// Which multipart operation a method and canonical query are, if any.
+fn multipart_operation(method: &str, query: &str) -> Result<&'static str> {
+    let pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .collect();
+    let upload_id_ok = |v: &str| {
+        !v.is_empty()
+            && v.len() <= 1024
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"%-._~".contains(&b))
+    };
+    let op = match (method, pairs.as_slice()) {
+        ("POST", [("uploads", "")]) => "initiate",
+        ("PUT", [("partNumber", n), ("uploadId", id)])
+            if n.parse::<u32>().is_ok_and(|n| (1..=10_000).contains(&n))
+                && !n.starts_with('0')
+                && upload_id_ok(id) =>
+        {
+            "upload part"
+        }
+        ("POST", [("uploadId", id)]) if upload_id_ok(id) => "complete",
+        ("DELETE", [("uploadId", id)]) if upload_id_ok(id) => "abort",
+        _ => {
+            return Err(refuse(format!(
+                "{method} with query {query:?} is not a multipart upload operation"
+            )));
+        }
+    };
+    Ok(op)
+}
