@@ -17,6 +17,8 @@ mod explain;
 pub mod fuzzing;
 mod net;
 mod presign;
+mod presign_post;
+mod serve;
 mod sign;
 mod target;
 
@@ -81,6 +83,20 @@ enum Command {
     ///   sigv4 presign --method PUT --expires 600 https://my-bucket.s3.us-west-2.amazonaws.com/upload.bin
     #[command(verbatim_doc_comment)]
     Presign(presign::Args),
+    /// Print the URL and form fields of a browser upload to S3 (a signed POST policy),
+    /// as JSON or, with --html, a ready form.
+    ///
+    /// Example:
+    ///   sigv4 presign-post --bucket my-bucket --key-prefix uploads/ --max-size 5000000 --content-type-prefix image/
+    #[command(verbatim_doc_comment)]
+    PresignPost(presign_post::Args),
+    /// Serve a signing endpoint for browser uploads (Fine Uploader's S3 v4 protocol, and
+    /// presigned PUT/POST parameters for Uppy) that signs only what its rules allow.
+    ///
+    /// Example:
+    ///   sigv4 serve --config examples/browser-upload/rules.toml
+    #[command(verbatim_doc_comment)]
+    Serve(serve::Args),
     /// Show every step of signing a request: canonical request, hashes, string to sign,
     /// the signing-key chain and the signature. Secrets and derived keys are never shown;
     /// with no credentials configured, AWS's documented example key is used.
@@ -117,6 +133,8 @@ pub fn run() -> ExitCode {
             Command::Sign(args) => sign::run(args).await,
             Command::Presign(args) => presign::run(args).await,
             Command::Explain(args) => explain::run(args).await,
+            Command::PresignPost(args) => presign_post::run(args).await,
+            Command::Serve(args) => serve::run(args).await,
         }
     });
     match result {

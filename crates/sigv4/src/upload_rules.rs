@@ -9,7 +9,7 @@ use crate::canonical::CanonicalParts;
 use crate::encode::decode_query_component;
 use crate::error::{ErrorKind, Result};
 use crate::post_policy::{PolicyCondition, PostPolicy};
-use crate::sign::ALGORITHM;
+use crate::sign::{ALGORITHM, SigningParams};
 use crate::time::SigningTime;
 
 /// A bucket uploads may go to, and how requests address it.
@@ -170,14 +170,18 @@ impl UploadRules {
         Ok(())
     }
 
-    /// Checks a POST policy a browser asks to have signed: every condition must lie
-    /// within the rules, and the bucket, key, size range, algorithm, credential
-    /// (`credential` is the server's `access-key-id/scope`) and date must be there.
+    /// Checks a POST policy a browser asks to have signed with `params` (the server's
+    /// credentials, region, `s3`, and the date the policy's `x-amz-date` names): every
+    /// condition must lie within the rules, and the bucket, key, size range, algorithm,
+    /// credential (the server's access key and scope), session token (if the server has
+    /// one) and date must be there.
     ///
     /// ```
     /// use sigv4::{PolicyCondition as C, PostPolicy, SigningTime, UploadRules, UploadTarget};
     /// let rules = UploadRules::new(vec![UploadTarget::new("b", "b.s3.amazonaws.com", false)], vec!["up/".into()], 1000);
     /// let now = SigningTime::parse("20151229T000000Z")?;
+    /// let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
+    /// let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", now)?;
     /// let cred = "AKIDEXAMPLE/20151229/us-east-1/s3/aws4_request";
     /// let policy = PostPolicy::new(SigningTime::parse("20151229T003000Z")?)
     ///     .with(C::equals("bucket", "b"))
@@ -186,18 +190,24 @@ impl UploadRules {
     ///     .with(C::equals("x-amz-algorithm", "AWS4-HMAC-SHA256"))
     ///     .with(C::equals("x-amz-credential", cred))
     ///     .with(C::equals("x-amz-date", "20151229T000000Z"));
-    /// assert!(rules.check_policy(&policy, cred, None, now).is_ok());
+    /// assert!(rules.check_policy(&policy, &params, now).is_ok());
     /// let greedy = policy.clone().with(C::starts_with("key", ""));
-    /// assert!(rules.check_policy(&greedy, cred, None, now).is_err());
+    /// assert!(rules.check_policy(&greedy, &params, now).is_err());
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn check_policy(
         &self,
         policy: &PostPolicy,
-        credential: &str,
-        session_token: Option<&str>,
+        params: &SigningParams<'_>,
         now: SigningTime,
     ) -> Result<()> {
+        let credential = format!(
+            "{}/{}",
+            params.credentials().access_key_id(),
+            params.credential_scope()
+        );
+        let credential = credential.as_str();
+        let session_token = params.credentials().session_token();
         let left = policy.expiration().unix_seconds() - now.unix_seconds();
         if left <= 0 {
             return Err(refuse("the policy has already expired".into()));

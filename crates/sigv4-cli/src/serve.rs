@@ -1,0 +1,528 @@
+//! `sigv4 serve`: a signing endpoint for browser uploads to S3 (Fine Uploader's v4
+//! signature protocol, and presigned PUT/POST parameters for Uppy and others) that signs
+//! only what its rules allow. The rules live in the core ([`sigv4::UploadRules`]).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sigv4::{
+    Credentials, PolicyCondition, PostPolicy, Request, Signer, SigningParams, SigningTime,
+    UploadRules, UploadTarget,
+};
+
+use crate::creds::{self, CredentialFlags, Environment};
+use crate::error::{CliError, Exit, Result};
+
+/// `sigv4 serve` flags.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The rules file (TOML): buckets, key prefixes, sizes, types, ACLs, expiry, CORS
+    /// origins, bearer token. See examples/browser-upload/rules.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Address to listen on (overrides the file's `listen`).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    #[command(flatten)]
+    pub credentials: CredentialFlags,
+}
+
+/// The rules file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    listen: Option<SocketAddr>,
+    region: String,
+    /// Credentials profile (else the usual chain: env, default profile).
+    profile: Option<String>,
+    bucket: Vec<BucketConfig>,
+    key_prefixes: Vec<String>,
+    max_size: u64,
+    #[serde(default)]
+    content_types: Vec<String>,
+    #[serde(default)]
+    acls: Vec<String>,
+    #[serde(default = "default_expiry")]
+    max_expiry_seconds: u64,
+    #[serde(default = "default_skew")]
+    max_skew_seconds: u64,
+    #[serde(default)]
+    extra_fields: Option<Vec<String>>,
+    #[serde(default)]
+    cors_origins: Vec<String>,
+    /// Name of an environment variable holding a token callers must send as
+    /// `Authorization: Bearer <token>`.
+    bearer_token_env: Option<String>,
+    /// A folder served at `/` (the upload page), optional.
+    static_dir: Option<PathBuf>,
+}
+
+fn default_expiry() -> u64 {
+    3600
+}
+fn default_skew() -> u64 {
+    900
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BucketConfig {
+    name: String,
+    /// An S3-compatible endpoint (`http://127.0.0.1:9000`), addressed path-style; else
+    /// AWS, virtual-hosted.
+    endpoint: Option<String>,
+}
+
+struct AppState {
+    rules: UploadRules,
+    credentials: Credentials,
+    region: String,
+    signer: Signer,
+    token: Option<String>,
+    buckets: Vec<(String, String)>,
+}
+
+/// Where a bucket's objects are: (bucket, base URL ending in `/`).
+fn bucket_url(bucket: &BucketConfig, region: &str) -> (UploadTarget, String) {
+    match &bucket.endpoint {
+        Some(endpoint) => {
+            let base = endpoint.trim_end_matches('/');
+            let host = base
+                .split_once("://")
+                .map_or(base, |(_, rest)| rest)
+                .to_owned();
+            (
+                UploadTarget::new(&bucket.name, &host, true),
+                format!("{base}/{}/", bucket.name),
+            )
+        }
+        None => {
+            let host = format!("{}.s3.{region}.amazonaws.com", bucket.name);
+            (
+                UploadTarget::new(&bucket.name, &host, false),
+                format!("https://{host}/"),
+            )
+        }
+    }
+}
+
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let text =
+        std::fs::read_to_string(&args.config).map_err(|e| CliError::file(&args.config, &e))?;
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        CliError::usage(format!(
+            "{}: {}",
+            args.config.display(),
+            e.to_string().lines().next().unwrap_or("not valid TOML")
+        ))
+    })?;
+    if config.key_prefixes.iter().any(String::is_empty) || config.key_prefixes.is_empty() {
+        return Err(CliError::usage(
+            "key_prefixes must list non-empty prefixes (uploads/, ...): an empty one would allow every key",
+        ));
+    }
+    let env = Environment::from_process();
+    let mut flags = args.credentials.clone();
+    if flags.profile.is_none() {
+        flags.profile = config.profile.clone();
+    }
+    let client = crate::net::Client::new()?;
+    let found = creds::load(&flags, &env, &client).await?.ok_or_else(|| {
+        CliError::new(
+            Exit::Credentials,
+            format!(
+                "no credentials found; looked at {}",
+                creds::searched(&flags, &env)
+            ),
+        )
+    })?;
+    let mut targets = Vec::new();
+    let mut buckets = Vec::new();
+    for b in &config.bucket {
+        let (target, url) = bucket_url(b, &config.region);
+        targets.push(target);
+        buckets.push((b.name.clone(), url));
+    }
+    let mut rules = UploadRules::new(targets, config.key_prefixes.clone(), config.max_size);
+    rules.content_types = config.content_types.clone();
+    rules.acls = config.acls.clone();
+    rules.max_expiry = Duration::from_secs(config.max_expiry_seconds);
+    rules.max_skew = Duration::from_secs(config.max_skew_seconds);
+    if let Some(extra) = &config.extra_fields {
+        rules.extra_fields = extra.iter().map(|f| f.to_ascii_lowercase()).collect();
+    }
+    let token = match &config.bearer_token_env {
+        Some(var) => Some(
+            env.vars
+                .get(var)
+                .filter(|t| !t.is_empty())
+                .cloned()
+                .ok_or_else(|| {
+                    CliError::usage(format!("bearer_token_env names {var}, which is not set"))
+                })?,
+        ),
+        None => None,
+    };
+    let state = Arc::new(AppState {
+        rules,
+        credentials: found.credentials,
+        region: config.region.clone(),
+        signer: Signer::new(),
+        token,
+        buckets,
+    });
+    let mut app = Router::new()
+        .route("/sign", post(sign))
+        .route("/presign", post(presign))
+        .route(
+            "/health",
+            get(|| async { axum::Json(json!({"status": "ok"})) }),
+        )
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .with_state(state);
+    if let Some(dir) = &config.static_dir {
+        app = app.fallback_service(tower_http::services::ServeDir::new(dir));
+    }
+    if !config.cors_origins.is_empty() {
+        let origins: Vec<HeaderValue> = config
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        app = app.layer(
+            tower_http::cors::CorsLayer::new()
+                .allow_origin(origins)
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    header::HeaderName::from_static("x-requested-with"),
+                    header::CACHE_CONTROL,
+                ]),
+        );
+    }
+    let addr = args
+        .listen
+        .or(config.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError::new(Exit::Network, format!("listen on {addr}: {e}")))?;
+    let local = listener.local_addr().unwrap_or(addr);
+    eprintln!(
+        "sigv4 serve: listening on http://{local} (credentials: {}; region {})",
+        found.source, config.region
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| CliError::new(Exit::Network, format!("serve: {e}")))?;
+    eprintln!("sigv4 serve: stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C or SIGTERM: stop taking connections, finish the ones in flight.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+/// A refusal: logged with its reason, answered `{"invalid": true}` (Fine Uploader's
+/// convention) and a 4xx.
+fn refuse(status: StatusCode, what: &str, reason: &str) -> Response {
+    eprintln!("sigv4 serve: refused {what}: {reason}");
+    (status, axum::Json(json!({"invalid": true}))).into_response()
+}
+
+fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(token) = &state.token else {
+        return true;
+    };
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Constant-time: the comparison must not tell how much of the token was right.
+    sent.len() == token.len()
+        && sent
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+fn now() -> Option<SigningTime> {
+    SigningTime::from_system_time(std::time::SystemTime::now()).ok()
+}
+
+/// Fine Uploader's signature endpoint: a policy document, or `{"headers": ...}` for a
+/// multipart request.
+async fn sign(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    if !authorized(&state, &headers) {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "a signing request",
+            "no or wrong bearer token",
+        );
+    }
+    let Some(now) = now() else {
+        return refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "a signing request",
+            "the clock is unusable",
+        );
+    };
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "a signing request",
+            "the body is not UTF-8",
+        );
+    };
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "a signing request",
+                &format!("not JSON: {e}"),
+            );
+        }
+    };
+    match value.get("headers") {
+        Some(Value::String(asked)) => sign_multipart(&state, asked, now),
+        Some(_) => refuse(
+            StatusCode::BAD_REQUEST,
+            "a multipart request",
+            "\"headers\" is not a string",
+        ),
+        None => sign_policy(&state, text, now),
+    }
+}
+
+fn sign_policy(state: &AppState, text: &str, now: SigningTime) -> Response {
+    let policy = match PostPolicy::parse(text) {
+        Ok(p) => p,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, "a policy", &e.to_string()),
+    };
+    // The key of the date the policy's credential names (checked against the rules).
+    let date = policy.conditions().iter().find_map(|c| match c {
+        PolicyCondition::Equals { field, value } if field.eq_ignore_ascii_case("x-amz-date") => {
+            SigningTime::parse(value).ok()
+        }
+        _ => None,
+    });
+    let Some(date) = date else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "a policy",
+            "the policy has no x-amz-date condition",
+        );
+    };
+    let params = match SigningParams::new(&state.credentials, &state.region, "s3", date) {
+        Ok(p) => p,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, "a policy", &e.to_string()),
+    };
+    if let Err(e) = state.rules.check_policy(&policy, &params, now) {
+        return refuse(StatusCode::FORBIDDEN, "a policy", &e.to_string());
+    }
+    // Sign the policy as read and checked, not the bytes sent.
+    let base64 = policy.to_base64();
+    let signature = sigv4::sign_post_policy(&state.signer.signing_key(&params), &base64);
+    eprintln!("sigv4 serve: signed a policy");
+    axum::Json(json!({"policy": base64, "signature": signature})).into_response()
+}
+
+fn sign_multipart(state: &AppState, asked: &str, now: SigningTime) -> Response {
+    let date = asked
+        .split('\n')
+        .nth(1)
+        .and_then(|d| SigningTime::parse(d).ok());
+    let Some(date) = date else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "a multipart request",
+            "no X-Amz-Date on its second line",
+        );
+    };
+    let params = match SigningParams::new(&state.credentials, &state.region, "s3", date) {
+        Ok(p) => p,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "a multipart request",
+                &e.to_string(),
+            );
+        }
+    };
+    let sts = match state
+        .rules
+        .check_multipart(asked, &params.credential_scope(), now)
+    {
+        Ok(sts) => sts,
+        Err(e) => return refuse(StatusCode::FORBIDDEN, "a multipart request", &e.to_string()),
+    };
+    let signature = state.signer.signing_key(&params).sign(sts.as_bytes());
+    eprintln!("sigv4 serve: signed a multipart request");
+    axum::Json(json!({"signature": signature})).into_response()
+}
+
+/// Presigned upload parameters for uploaders such as Uppy's AwsS3 plugin.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct PresignAsk {
+    method: String,
+    key: String,
+    bucket: Option<String>,
+    content_type: Option<String>,
+    /// Seconds; at most the rules' maximum.
+    expires: Option<u64>,
+}
+
+async fn presign(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    if !authorized(&state, &headers) {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "a presign request",
+            "no or wrong bearer token",
+        );
+    }
+    let ask: PresignAsk = match serde_json::from_slice(&body) {
+        Ok(a) => a,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "a presign request",
+                &format!("{e}"),
+            );
+        }
+    };
+    match presign_answer(&state, &ask) {
+        Ok(answer) => axum::Json(answer).into_response(),
+        Err(reason) => refuse(StatusCode::FORBIDDEN, "a presign request", &reason),
+    }
+}
+
+fn presign_answer(state: &AppState, ask: &PresignAsk) -> std::result::Result<Value, String> {
+    let now = now().ok_or("the clock is unusable")?;
+    let (bucket, base) = match &ask.bucket {
+        Some(b) => state.buckets.iter().find(|(name, _)| name == b),
+        None => state.buckets.first(),
+    }
+    .ok_or("no such bucket in the rules")?;
+    let rules = &state.rules;
+    let key_ok = !ask.key.is_empty()
+        && !ask.key.bytes().any(|b| b < 0x20 || b == 0x7f)
+        && rules
+            .key_prefixes
+            .iter()
+            .any(|p| ask.key.starts_with(p.as_str()));
+    if !key_ok {
+        return Err(format!("key {:?} is outside the allowed prefixes", ask.key));
+    }
+    let content_type = ask
+        .content_type
+        .as_deref()
+        .unwrap_or("application/octet-stream");
+    let type_ok = rules.content_types.is_empty()
+        || rules.content_types.iter().any(|t| {
+            if t.ends_with('/') {
+                content_type.starts_with(t.as_str())
+            } else {
+                content_type.eq_ignore_ascii_case(t)
+            }
+        });
+    if !type_ok || content_type.bytes().any(|b| b < 0x20) {
+        return Err(format!("content type {content_type:?} is not allowed"));
+    }
+    let expires = ask.expires.unwrap_or(rules.max_expiry.as_secs().min(900));
+    if expires == 0 || expires > rules.max_expiry.as_secs() {
+        return Err(format!(
+            "expiry {expires} s is over the {} s allowed",
+            rules.max_expiry.as_secs()
+        ));
+    }
+    let params = SigningParams::new(&state.credentials, &state.region, "s3", now)
+        .map_err(|e| e.to_string())?;
+    let url = format!("{base}{}", encode_key(&ask.key));
+    match ask.method.to_ascii_uppercase().as_str() {
+        "PUT" => {
+            let headers = [("content-type", content_type)];
+            let request = Request::new("PUT", &url)
+                .map_err(|e| e.to_string())?
+                .with_headers(&headers);
+            let presigned = state
+                .signer
+                .presign(&request, &params, Duration::from_secs(expires))
+                .map_err(|e| e.to_string())?;
+            Ok(json!({
+                "method": "PUT",
+                "url": presigned.url(),
+                "fields": {},
+                "headers": {"content-type": content_type},
+            }))
+        }
+        "POST" => {
+            let post = state
+                .signer
+                .presign_post(
+                    base,
+                    bucket,
+                    &ask.key,
+                    &[("Content-Type", content_type)],
+                    vec![PolicyCondition::content_length_range(0, rules.max_size)],
+                    &params,
+                    Duration::from_secs(expires),
+                )
+                .map_err(|e| e.to_string())?;
+            let fields: serde_json::Map<String, Value> = post
+                .fields
+                .into_iter()
+                .map(|(n, v)| (n, Value::String(v)))
+                .collect();
+            Ok(json!({"method": "POST", "url": post.url, "fields": fields, "headers": {}}))
+        }
+        other => Err(format!("method {other:?}: presign PUT or POST")),
+    }
+}
+
+/// An S3 key in a URL path: each byte but unreserved ones and `/` percent-encoded.
+pub fn encode_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() * 3);
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
