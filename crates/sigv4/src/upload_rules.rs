@@ -453,11 +453,13 @@ fn multipart_operation(method: &str, query: &str) -> Result<&'static str> {
         .filter(|p| !p.is_empty())
         .map(|p| p.split_once('=').unwrap_or((p, "")))
         .collect();
+    // Upload IDs are printable: an encoded control character or space is refused.
     let upload_id_ok = |v: &str| {
         !v.is_empty()
             && v.len() <= 1024
             && v.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"%-._~".contains(&b))
+            && decode_query_component(v).iter().all(u8::is_ascii_graphic)
     };
     let op = match (method, pairs.as_slice()) {
         ("POST", [("uploads", "")]) => "initiate",
