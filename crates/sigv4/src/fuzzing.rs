@@ -113,3 +113,61 @@ pub fn chunked(data: &[u8]) {
         );
     }
 }
+
+/// POST policies and the upload rules: parsing a policy (JSON or base64), checking a
+/// form against it, and the rules' checks of a policy and of a multipart string to
+/// sign (a canonical request to parse); must never panic. The first byte picks which.
+///
+/// ```
+/// sigv4::fuzzing::policy(b"\x00{\"expiration\":\"2015-12-30T12:00:00.000Z\",\"conditions\":[]}");
+/// ```
+pub fn policy(data: &[u8]) {
+    use crate::{PostPolicy, UploadRules, UploadTarget};
+    let Some((&choice, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let Ok(now) = SigningTime::parse("20151229T000000Z") else {
+        return;
+    };
+    let rules = UploadRules::new(
+        vec![
+            UploadTarget::new("b", "b.s3.amazonaws.com", false),
+            UploadTarget::new("b", "127.0.0.1:9000", true),
+        ],
+        vec!["up/".into()],
+        1 << 20,
+    );
+    let Ok(creds) = Credentials::new("AKIDEXAMPLE", "secret") else {
+        return;
+    };
+    let Ok(params) = SigningParams::new(&creds, "us-east-1", "s3", now) else {
+        return;
+    };
+    match choice % 3 {
+        0 | 1 => {
+            let parsed = if choice % 3 == 0 {
+                PostPolicy::parse(&text)
+            } else {
+                PostPolicy::from_base64(&text)
+            };
+            if let Ok(policy) = parsed {
+                // What parses serializes and parses back to the same policy.
+                assert_eq!(
+                    PostPolicy::parse(&policy.to_json()).ok(),
+                    Some(policy.clone())
+                );
+                let form: Vec<(&str, &str)> =
+                    text.lines().filter_map(|l| l.split_once('=')).collect();
+                let _ = policy.check("b", &form, u64::from(choice), now);
+                let _ = rules.check_policy(&policy, &params, now);
+            }
+        }
+        _ => {
+            if let Ok(sts) = rules.check_multipart(&text, "20151229/us-east-1/s3/aws4_request", now)
+            {
+                assert!(sts.starts_with("AWS4-HMAC-SHA256\n"));
+            }
+        }
+    }
+}
