@@ -114,6 +114,55 @@ pub enum ErrorKind {
         /// Why, in words a server can log.
         reason: String,
     },
+    /// Verification: the request carries no SigV4 signature (no `Authorization` header and
+    /// no `X-Amz-Signature` parameter).
+    MissingAuthentication,
+    /// Verification: the `Authorization` header or the presigning parameters cannot be
+    /// read.
+    MalformedAuthorization {
+        /// What is wrong, in words.
+        reason: String,
+    },
+    /// Verification: the access key is not known. (It is not repeated.)
+    UnknownAccessKey,
+    /// Verification: the `host` header is not among the signed headers.
+    HostNotSigned,
+    /// Verification: the credential scope does not fit the request (date, terminator),
+    /// or names a region or service the verifier does not accept.
+    ScopeMismatch {
+        /// What is wrong, in words.
+        reason: String,
+    },
+    /// Verification: a presigned URL or POST policy has expired.
+    RequestExpired {
+        /// When it expired (ISO 8601).
+        expired_at: String,
+    },
+    /// Verification: the request is dated in the future beyond the allowed skew.
+    NotYetValid {
+        /// When it becomes valid (ISO 8601).
+        valid_from: String,
+    },
+    /// Verification: the request's date is too far from now.
+    ClockSkew {
+        /// How far, in seconds (positive: the request is in the past).
+        seconds: i64,
+        /// The largest skew allowed, in seconds.
+        allowed: u64,
+    },
+    /// Verification: the session token is missing, or not the one of the access key.
+    SessionTokenMismatch,
+    /// Verification: `x-amz-content-sha256` is not the hash of the body received.
+    PayloadHashMismatch,
+    /// Verification: the signature is not the one the verifier computes. The canonical
+    /// request (session token redacted) and string to sign it computed are given, so
+    /// that the sender can compare them with its own.
+    SignatureMismatch {
+        /// The canonical request the verifier computed (token redacted).
+        canonical_request: String,
+        /// The string to sign the verifier computed.
+        string_to_sign: String,
+    },
     /// A checksum algorithm S3 does not know.
     UnknownChecksumAlgorithm {
         /// The name as given.
@@ -264,6 +313,41 @@ impl fmt::Display for Error {
                 )
             }
             ErrorKind::UploadRefused { reason } => write!(f, "refused: {reason}"),
+            ErrorKind::MissingAuthentication => write!(
+                f,
+                "the request is not signed: no Authorization header and no X-Amz-Signature parameter"
+            ),
+            ErrorKind::MalformedAuthorization { reason } => {
+                write!(f, "malformed SigV4 authorization: {reason}")
+            }
+            ErrorKind::UnknownAccessKey => write!(f, "the access key is not known"),
+            ErrorKind::HostNotSigned => write!(f, "the host header is not signed"),
+            ErrorKind::ScopeMismatch { reason } => write!(f, "credential scope: {reason}"),
+            ErrorKind::RequestExpired { expired_at } => write!(f, "expired at {expired_at}"),
+            ErrorKind::NotYetValid { valid_from } => {
+                write!(
+                    f,
+                    "not valid before {valid_from}: the request is dated in the future"
+                )
+            }
+            ErrorKind::ClockSkew { seconds, allowed } => write!(
+                f,
+                "the request's date is {} s {} now, more than the {allowed} s allowed",
+                seconds.unsigned_abs(),
+                if *seconds >= 0 { "before" } else { "after" }
+            ),
+            ErrorKind::SessionTokenMismatch => write!(
+                f,
+                "the session token is missing or is not the one issued with this access key"
+            ),
+            ErrorKind::PayloadHashMismatch => write!(
+                f,
+                "x-amz-content-sha256 is not the SHA-256 of the body received"
+            ),
+            ErrorKind::SignatureMismatch { .. } => write!(
+                f,
+                "the signature does not match: the verifier's canonical request and string to sign are in the error"
+            ),
             ErrorKind::UnknownChecksumAlgorithm { name } => write!(
                 f,
                 "unknown checksum algorithm {name:?}: expected crc32, crc32c, crc64nvme, sha1 or sha256"

@@ -69,6 +69,7 @@ mod sha;
 mod sign;
 mod time;
 mod upload_rules;
+mod verify;
 
 pub use canonical::CanonicalParts;
 pub use chunked::{
@@ -92,3 +93,4 @@ pub use sign::{
 };
 pub use time::SigningTime;
 pub use upload_rules::{UploadRules, UploadTarget};
+pub use verify::{ReceivedBody, Verified, Verifier, VerifySettings};

@@ -371,7 +371,7 @@ impl fmt::Debug for SigningSteps {
 }
 
 /// Replaces the session token's value in a canonical request, header or query form.
-fn redact_token(text: &str) -> String {
+pub(crate) fn redact_token(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {

@@ -310,6 +310,26 @@ impl UploadRules {
     /// assert!(rules.check_multipart(&get, scope, now).is_err());
     /// # Ok::<(), sigv4::Error>(())
     /// ```
+    ///
+    /// Fine Uploader given a path-style endpoint (`http://127.0.0.1:9000/b`) asks for
+    /// `host:127.0.0.1:9000/b` and the URI `/key`, and sends the request to `/b/key`:
+    /// for a path-style target, such a host is read as host and bucket, and what is signed
+    /// is the request as sent.
+    ///
+    /// ```
+    /// use sigv4::{SigningTime, UploadRules, UploadTarget};
+    /// let rules = UploadRules::new(vec![UploadTarget::new("b", "127.0.0.1:9000", true)], vec!["up/".into()], 1 << 30);
+    /// let now = SigningTime::parse("20151229T000000Z")?;
+    /// let scope = "20151229/us-east-1/s3/aws4_request";
+    /// let ask = |host: &str, uri: &str| format!("AWS4-HMAC-SHA256\n20151229T000000Z\n{scope}\n\
+    ///     DELETE\n{uri}\nuploadId=abc\nhost:{host}\nx-amz-date:20151229T000000Z\n\n\
+    ///     host;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /// let fine_uploader = rules.check_multipart(&ask("127.0.0.1:9000/b", "/up/a.bin"), scope, now)?;
+    /// let as_sent = rules.check_multipart(&ask("127.0.0.1:9000", "/b/up/a.bin"), scope, now)?;
+    /// assert_eq!(fine_uploader, as_sent);
+    /// assert!(rules.check_multipart(&ask("127.0.0.1:9000/other", "/up/a.bin"), scope, now).is_err());
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
     pub fn check_multipart(&self, asked: &str, scope: &str, now: SigningTime) -> Result<String> {
         if asked.len() > 16 * 1024 || asked.contains('\r') || asked.contains('\0') {
             return Err(refuse(
@@ -395,14 +415,32 @@ impl UploadRules {
             ));
         }
         let host = host.ok_or_else(|| refuse("the host header is not signed".into()))?;
-        let key = self.key_of(host, parts.uri)?;
+        let (key, signed) = match self.path_style_bucket(host) {
+            Some((authority, bucket)) => (
+                self.key_of(authority, &format!("/{bucket}{}", parts.uri))?,
+                path_style_canonical(&parts, authority, bucket),
+            ),
+            None => (self.key_of(host, parts.uri)?, canonical.to_owned()),
+        };
         if !self.key_allowed(&key) {
             return Err(refuse(format!(
                 "key {key:?} is outside the allowed prefixes"
             )));
         }
-        let hash = crate::encode::hex_lower(&crate::sha::sha256(canonical.as_bytes()));
+        let hash = crate::encode::hex_lower(&crate::sha::sha256(signed.as_bytes()));
         Ok(format!("{ALGORITHM}\n{amz_date}\n{scope}\n{hash}"))
+    }
+
+    /// Fine Uploader given a path-style endpoint (`http://127.0.0.1:9000/bucket`) signs
+    /// `host:127.0.0.1:9000/bucket` and the URI `/key`, but sends the request to
+    /// `/bucket/key` with `Host: 127.0.0.1:9000`. A host that is exactly a path-style
+    /// target's host, `/`, and its bucket is read that way: (host, bucket).
+    fn path_style_bucket<'h>(&self, host: &'h str) -> Option<(&'h str, &'h str)> {
+        let (authority, bucket) = host.split_once('/')?;
+        self.targets
+            .iter()
+            .any(|t| t.path_style && t.host == authority.to_ascii_lowercase() && t.bucket == bucket)
+            .then_some((authority, bucket))
     }
 
     /// The object key a canonical URI names on `host`, if `host` is an allowed target.
@@ -424,6 +462,29 @@ impl UploadRules {
             "host {host:?} and path are not an allowed bucket"
         )))
     }
+}
+
+/// The canonical request a path-style request really is, for a Fine Uploader request
+/// whose host line carries the bucket ([`UploadRules::path_style_bucket`]): the bucket
+/// moved from the host line to the front of the URI.
+fn path_style_canonical(parts: &CanonicalParts<'_>, authority: &str, bucket: &str) -> String {
+    let headers: Vec<String> = parts
+        .headers
+        .split('\n')
+        .map(|line| match line.strip_prefix("host:") {
+            Some(_) => format!("host:{authority}"),
+            None => line.to_owned(),
+        })
+        .collect();
+    format!(
+        "{}\n/{bucket}{}\n{}\n{}\n\n{}\n{}",
+        parts.method,
+        parts.uri,
+        parts.query,
+        headers.join("\n"),
+        parts.signed_headers,
+        parts.payload_hash
+    )
 }
 
 fn refuse(reason: String) -> crate::Error {
