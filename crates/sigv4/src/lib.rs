@@ -63,6 +63,7 @@ pub mod fuzzing;
 mod http_request;
 mod key;
 mod post_policy;
+mod raw;
 mod request;
 mod settings;
 mod sha;
@@ -83,6 +84,7 @@ pub use key::{KeyCache, SigningKey};
 pub use post_policy::{
     MAX_POLICY_BYTES, PolicyCondition, PostPolicy, PresignedPost, sign_post_policy,
 };
+pub use raw::RawRequest;
 pub use request::{Payload, Request};
 pub use settings::{
     ContentSha256, DEFAULT_UNSIGNED_HEADERS, HeaderSelection, Rules, SessionToken, Settings,

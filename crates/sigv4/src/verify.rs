@@ -39,6 +39,9 @@ pub struct VerifySettings {
     pub services: Option<Vec<String>>,
     /// Canonicalization rules (default: from the scope's service, as signers choose).
     pub rules: Rules,
+    /// Under generic rules, whether the path was normalized (`.`/`..` removed, `//`
+    /// collapsed) before signing; `None`: yes, as AWS signers do.
+    pub normalize_path: Option<bool>,
 }
 
 impl Default for VerifySettings {
@@ -49,6 +52,7 @@ impl Default for VerifySettings {
             regions: None,
             services: None,
             rules: Rules::Auto,
+            normalize_path: None,
         }
     }
 }
@@ -168,6 +172,7 @@ impl<F> std::fmt::Debug for Verifier<F> {
 }
 
 /// A parsed `Authorization` header or set of presigning parameters.
+#[derive(Clone)]
 struct Claim {
     access_key_id: String,
     date: String,
@@ -385,21 +390,49 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
                 &*decode_query_component(name) != b"X-Amz-Signature"
             })
             .collect();
-        let unsigned_target = if kept.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{path}?{}", kept.join("&"))
+        let target_of = |parts: &[&str]| {
+            if parts.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{}", parts.join("&"))
+            }
         };
-        self.finish(
+        let with_token = self.finish(
             method,
-            &unsigned_target,
+            &target_of(&kept),
             headers,
-            claim,
-            creds,
+            claim.clone(),
+            creds.clone(),
             time,
-            payload,
+            payload.clone(),
             true,
-        )
+        );
+        // A few services (AWS IoT, ...) want the token added after signing: then it is
+        // not in the canonical query.
+        let token_param = |p: &&str| {
+            let name = p.split_once('=').map_or(*p, |(n, _)| n);
+            &*decode_query_component(name) == b"X-Amz-Security-Token"
+        };
+        match with_token {
+            Err(e)
+                if matches!(e.kind(), ErrorKind::SignatureMismatch { .. })
+                    && kept.iter().any(token_param) =>
+            {
+                let without: Vec<&str> = kept.iter().copied().filter(|p| !token_param(p)).collect();
+                self.finish(
+                    method,
+                    &target_of(&without),
+                    headers,
+                    claim,
+                    creds,
+                    time,
+                    payload,
+                    true,
+                )
+                .map_err(|_| e)
+            }
+            other => other,
+        }
     }
 
     /// The payload line: the sender's `x-amz-content-sha256` (checked against the body
@@ -502,7 +535,7 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
         let mut collected = Headers::new();
         collect_headers(&request, &selection, &additions, &mut collected)?;
         let mut text = String::with_capacity(512);
-        let normalize = rules == Rules::Generic;
+        let normalize = rules == Rules::Generic && self.settings.normalize_path.unwrap_or(true);
         canonical_request(
             &mut text,
             &request,
