@@ -21,6 +21,7 @@ mod presign_post;
 mod serve;
 mod sign;
 mod target;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -97,6 +98,16 @@ enum Command {
     ///   sigv4 serve --config examples/browser-upload/rules.toml
     #[command(verbatim_doc_comment)]
     Serve(serve::Args),
+    /// Check a signed request (a raw HTTP/1.1 request from a file or standard input, or
+    /// --url PRESIGNED) against credentials, as AWS would; on a mismatch, show the
+    /// canonical request and string to sign the verifier computed. Exit 0 valid,
+    /// 1 invalid, 2 error (bad input, no credentials, unreadable file).
+    ///
+    /// Examples:
+    ///   sigv4 verify captured-request.txt
+    ///   sigv4 verify --url 'https://bucket.s3.amazonaws.com/key?X-Amz-Algorithm=...'
+    #[command(verbatim_doc_comment)]
+    Verify(verify::Args),
     /// Show every step of signing a request: canonical request, hashes, string to sign,
     /// the signing-key chain and the signature. Secrets and derived keys are never shown;
     /// with no credentials configured, AWS's documented example key is used.
@@ -135,6 +146,7 @@ pub fn run() -> ExitCode {
             Command::Explain(args) => explain::run(args).await,
             Command::PresignPost(args) => presign_post::run(args).await,
             Command::Serve(args) => serve::run(args).await,
+            Command::Verify(args) => verify::run(args).await,
         }
     });
     match result {

@@ -391,7 +391,14 @@ fn sign_multipart(state: &AppState, asked: &str, now: SigningTime) -> Response {
         Err(e) => return refuse(StatusCode::FORBIDDEN, "a multipart request", &e.to_string()),
     };
     let signature = state.signer.signing_key(&params).sign(sts.as_bytes());
-    eprintln!("sigv4 serve: signed a multipart request");
+    // Method, URI and query as asked (checked above): which operation was signed.
+    let mut request = asked.split('\n').skip(3);
+    let (method, uri, query) = (
+        request.next().unwrap_or_default(),
+        request.next().unwrap_or_default(),
+        request.next().unwrap_or_default(),
+    );
+    eprintln!("sigv4 serve: signed a multipart request: {method} {uri}?{query}");
     axum::Json(json!({"signature": signature})).into_response()
 }
 

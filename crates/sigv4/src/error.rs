@@ -344,10 +344,9 @@ impl fmt::Display for Error {
                 f,
                 "x-amz-content-sha256 is not the SHA-256 of the body received"
             ),
-            ErrorKind::SignatureMismatch { .. } => write!(
-                f,
-                "the signature does not match: the verifier's canonical request and string to sign are in the error"
-            ),
+            ErrorKind::SignatureMismatch { .. } => {
+                write!(f, "the signature does not match the request as received")
+            }
             ErrorKind::UnknownChecksumAlgorithm { name } => write!(
                 f,
                 "unknown checksum algorithm {name:?}: expected crc32, crc32c, crc64nvme, sha1 or sha256"
