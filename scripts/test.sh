@@ -30,6 +30,10 @@ export SIGV4_BOTOCORE_CASES="$PWD/target/oracle/botocore-cases.jsonl"
 "$py" tools/oracle/named_cases.py --out target/oracle/named-cases.jsonl
 export SIGV4_BOTOCORE_NAMED="$PWD/target/oracle/named-cases.jsonl"
 
+step "signed requests from botocore, @smithy/signature-v4 and aws4 (1,000 each), for the verifier"
+tools/oracle/signed_cases.sh 1000
+export SIGV4_SIGNED_CASES="$PWD/target/oracle"
+
 step "endpoint table: committed file = what botocore's data makes"
 SIGV4_ENDPOINT_CHECK_NO_TEST=1 tools/endpoints/check.sh
 export SIGV4_ENDPOINT_CASES="$PWD/target/endpoints/botocore-hosts.jsonl"

@@ -207,6 +207,16 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
         self
     }
 
+    /// The settings, to change in place.
+    ///
+    /// ```
+    /// let mut v = sigv4::Verifier::new(|_: &str| None);
+    /// v.settings_mut().max_skew = std::time::Duration::from_secs(60);
+    /// ```
+    pub fn settings_mut(&mut self) -> &mut VerifySettings {
+        &mut self.settings
+    }
+
     /// Verifies a request as received: its method, request target (`/path?query`, as on
     /// the request line), headers and body. Header-signed requests and presigned URLs
     /// are both accepted; `now` is the server's clock.
