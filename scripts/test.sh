@@ -33,6 +33,8 @@ export SIGV4_BOTOCORE_NAMED="$PWD/target/oracle/named-cases.jsonl"
 step "signed requests from botocore, @smithy/signature-v4 and aws4 (1,000 each), for the verifier"
 tools/oracle/signed_cases.sh 1000
 export SIGV4_SIGNED_CASES="$PWD/target/oracle"
+"$py" tools/oracle/botocore_post.py --seed 20261123 --count 300 --out target/oracle/botocore-post.jsonl
+export SIGV4_BOTOCORE_POST="$PWD/target/oracle/botocore-post.jsonl"
 
 step "endpoint table: committed file = what botocore's data makes"
 SIGV4_ENDPOINT_CHECK_NO_TEST=1 tools/endpoints/check.sh
