@@ -8,6 +8,9 @@ use std::time::Duration;
 use serde_json::Value;
 use sigv4::{Credentials, PolicyCondition, Signer, SigningParams, SigningTime, Verifier};
 
+/// A labelled change: fields, file size, time.
+type Change = (&'static str, Vec<(String, String)>, u64, SigningTime);
+
 struct Form {
     id: String,
     bucket: String,
@@ -136,7 +139,7 @@ fn check(forms: &[Form]) -> usize {
                 })
                 .collect()
         };
-        let mut changes: Vec<(&str, Vec<(String, String)>, u64, SigningTime)> = vec![
+        let mut changes: Vec<Change> = vec![
             (
                 "size over the range",
                 form.fields.clone(),
