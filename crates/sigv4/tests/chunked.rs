@@ -406,3 +406,61 @@ fn errors_say_what_and_where() {
         "{err}"
     );
 }
+
+/// Server side: the seed request verifies with the `Verifier`, whose chunk verifier then
+/// checks the aws-chunked body (and refuses a changed one).
+#[test]
+fn the_verifier_hands_out_the_chunk_verifier_of_a_streaming_request() {
+    let body = vec![b'z'; 20_000];
+    let mode = ChunkedMode::SignedWithTrailer(ChecksumAlgorithm::Crc32c);
+    let layout = ChunkedLayout::new(body.len() as u64, 8192, mode).expect("layout");
+    let headers = layout.headers();
+    let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let creds = Credentials::new(ACCESS_KEY, SECRET).expect("creds");
+    let time = SigningTime::parse("20130524T000000Z").expect("time");
+    let params = SigningParams::new(&creds, "us-east-1", "s3", time).expect("params");
+    let request = Request::new("PUT", "https://examplebucket.s3.amazonaws.com/big.bin")
+        .expect("request")
+        .with_headers(&pairs)
+        .with_payload(mode.payload());
+    let signer = Signer::new();
+    let seed = signer.sign(&request, &params).expect("seed");
+    let wire = ChunkSigner::new(signer.signing_key(&params), seed.steps(), mode)
+        .encode_all(&body, 8192)
+        .expect("encode");
+    // As received.
+    let mut received: Vec<(&str, &str)> = vec![("Host", "examplebucket.s3.amazonaws.com")];
+    received.extend(pairs.iter().copied());
+    received.extend(seed.headers());
+    let verifier = sigv4::Verifier::new(|id: &str| (id == ACCESS_KEY).then(|| creds.clone()));
+    let verified = verifier
+        .verify(
+            "PUT",
+            "/big.bin",
+            &received,
+            sigv4::ReceivedBody::Unknown,
+            time,
+        )
+        .expect("the seed verifies");
+    assert_eq!(
+        verified.payload_hash,
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+    );
+    let chunks = verified.chunk_verifier().expect("a streaming request");
+    let mut decoder = ChunkedDecoder::new(mode, Some(chunks.clone())).with_decoded_len(20_000);
+    let mut out = Vec::new();
+    decoder
+        .feed(&wire, |d| out.extend_from_slice(d))
+        .expect("chunks verify");
+    decoder.finish().expect("complete");
+    assert_eq!(out, body);
+    let mut bad = wire.clone();
+    bad[100] ^= 1;
+    let mut decoder = ChunkedDecoder::new(mode, Some(chunks)).with_decoded_len(20_000);
+    assert!(
+        decoder
+            .feed(&bad, |_| {})
+            .and_then(|()| decoder.finish().map(|_| ()))
+            .is_err()
+    );
+}
