@@ -146,6 +146,16 @@ pub async fn load(
     context.run(plan).await.map(Some)
 }
 
+/// Like [`load`], but no credentials at all is an error that says where it looked.
+pub async fn require(flags: &CredentialFlags, env: &Environment, client: &Client) -> Result<Found> {
+    load(flags, env, client).await?.ok_or_else(|| {
+        crate::error::CliError::new(
+            crate::error::Exit::Credentials,
+            format!("no credentials found; looked at {}", searched(flags, env)),
+        )
+    })
+}
+
 /// Where [`load`] looked, on one line, for the "no credentials" message.
 pub fn searched(flags: &CredentialFlags, env: &Environment) -> String {
     let env_keys = if flags.profile.is_some() {

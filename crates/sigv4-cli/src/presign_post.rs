@@ -9,7 +9,7 @@ use sigv4::{PolicyCondition, SigningParams};
 
 use crate::args::parse_time;
 use crate::creds::{self, CredentialFlags, Environment};
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Result};
 
 /// `sigv4 presign-post` flags.
 #[derive(Debug, clap::Args)]
@@ -53,17 +53,7 @@ pub struct Args {
 pub async fn run(args: Args) -> Result<ExitCode> {
     let env = Environment::from_process();
     let client = crate::net::Client::new()?;
-    let found = creds::load(&args.credentials, &env, &client)
-        .await?
-        .ok_or_else(|| {
-            CliError::new(
-                Exit::Credentials,
-                format!(
-                    "no credentials found; looked at {}",
-                    creds::searched(&args.credentials, &env)
-                ),
-            )
-        })?;
+    let found = creds::require(&args.credentials, &env, &client).await?;
     let region = args
         .region
         .clone()

@@ -138,15 +138,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         flags.profile = config.profile.clone();
     }
     let client = crate::net::Client::new()?;
-    let found = creds::load(&flags, &env, &client).await?.ok_or_else(|| {
-        CliError::new(
-            Exit::Credentials,
-            format!(
-                "no credentials found; looked at {}",
-                creds::searched(&flags, &env)
-            ),
-        )
-    })?;
+    let found = creds::require(&flags, &env, &client).await?;
     let mut targets = Vec::new();
     let mut buckets = Vec::new();
     for b in &config.bucket {

@@ -84,17 +84,7 @@ async fn check(args: Args) -> Result<ExitCode> {
     };
     let env = Environment::from_process();
     let client = crate::net::Client::new()?;
-    let found = creds::load(&args.credentials, &env, &client)
-        .await?
-        .ok_or_else(|| {
-            CliError::new(
-                Exit::Credentials,
-                format!(
-                    "no credentials to check against; looked at {}",
-                    creds::searched(&args.credentials, &env)
-                ),
-            )
-        })?;
+    let found = creds::require(&args.credentials, &env, &client).await?;
     let now = match &args.time {
         Some(t) => parse_time(t)?,
         None => crate::target::now()?,

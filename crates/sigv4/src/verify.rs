@@ -235,12 +235,7 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
         body: ReceivedBody<'_>,
         now: SigningTime,
     ) -> Result<Verified> {
-        let header = |name: &str| {
-            headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|&(_, v)| v.trim())
-        };
+        let header = |name: &str| header_value(headers, name);
         let query = target.split_once('?').map_or("", |(_, q)| q);
         let presigned = query_param(query, "X-Amz-Signature").is_some();
         match (header("authorization"), presigned) {
@@ -297,12 +292,7 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
         now: SigningTime,
     ) -> Result<Verified> {
         let claim = parse_authorization(auth)?;
-        let header = |name: &str| {
-            headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|&(_, v)| v.trim())
-        };
+        let header = |name: &str| header_value(headers, name);
         let amz_date = header("x-amz-date").ok_or_else(|| malformed("no X-Amz-Date header"))?;
         let time = SigningTime::parse(amz_date)
             .map_err(|_| malformed(format!("X-Amz-Date {amz_date:?} is not YYYYMMDDTHHMMSSZ")))?;
@@ -387,10 +377,7 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
         let creds = self.credentials(&claim)?;
         Self::check_token(&creds, param("X-Amz-Security-Token").as_deref())?;
         let sent_hash = param("X-Amz-Content-Sha256");
-        let header_hash = headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256"))
-            .map(|&(_, v)| v.trim().to_owned());
+        let header_hash = header_value(headers, "x-amz-content-sha256").map(str::to_owned);
         let payload = self.payload(&claim, sent_hash.or(header_hash).as_deref(), body, true)?;
         // The canonical query is every parameter but the signature.
         let kept: Vec<&str> = query
@@ -688,6 +675,14 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
             scope,
         })
     }
+}
+
+/// A header's value (the first of that name), trimmed.
+fn header_value<'h>(headers: &[(&str, &'h str)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, v)| v.trim())
 }
 
 /// The decoded value of a query parameter.
