@@ -50,5 +50,11 @@ step "tests (unit, AWS suite, S3 examples, botocore differentials, endpoints, CL
 # pipefail makes a test failure fail the script.
 cargo test --workspace --locked -- --show-output 2>&1 | grep -v "^test .* ok$"
 
+step "browser upload: Fine Uploader in Chromium, signed by sigv4 serve, stored in s3s-fs"
+scripts/browser_test.sh
+
+step "sigv4 serve under load: wrk POSTs policies to /sign for 30 s (fails on any error)"
+scripts/wrk_policy.sh
+
 step "1 GiB upload with sigv4 curl -T: peak memory"
 scripts/rss_upload.sh
