@@ -172,7 +172,18 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             );
         }
     }
-    let response = client.send(request).await?;
+    let uploading = upload_bar.is_some() || request.headers().contains_key("content-length");
+    let response = client.send(request).await.map_err(|mut e| {
+        // A server that refuses a request (a bad signature, say) answers at once and
+        // closes the connection; the client may see only the broken upload.
+        let lower = e.message.to_ascii_lowercase();
+        if uploading && (lower.contains("broken pipe") || lower.contains("connection reset")) {
+            e.message.push_str(
+                ": the server closed the connection during the upload, which servers do when they refuse a request (check the signature with -v, or sigv4 verify)",
+            );
+        }
+        e
+    })?;
     if let Some(bar) = upload_bar {
         bar.finish_and_clear();
     }
