@@ -11,6 +11,7 @@
 mod args;
 mod creds;
 mod curl;
+mod diagnose;
 mod error;
 mod explain;
 #[doc(hidden)]
@@ -116,6 +117,16 @@ enum Command {
     ///   sigv4 explain 'https://polly.eu-west-1.amazonaws.com/v1/voices?LanguageCode=en-US'
     #[command(verbatim_doc_comment)]
     Explain(explain::Args),
+    /// Turn a SignatureDoesNotMatch into its cause and fix: compares AWS's error response,
+    /// the canonical request and string to sign your code printed, and what this tool
+    /// computes from the request sent. Secrets and derived keys are never shown.
+    ///
+    /// Examples:
+    ///   sigv4 diagnose --response error.json --canonical-request mine.txt
+    ///   sigv4 diagnose --response error.xml --request sent.http --string-to-sign sts.txt
+    ///   sigv4 diagnose --canonical-request mine.txt --curl 'curl https://email.us-east-1.amazonaws.com/?Action=...'
+    #[command(verbatim_doc_comment)]
+    Diagnose(diagnose::Args),
 }
 
 /// Parses the command line, runs the subcommand, and returns the exit code (errors are
@@ -147,6 +158,7 @@ pub fn run() -> ExitCode {
             Command::PresignPost(args) => presign_post::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::Verify(args) => verify::run(args).await,
+            Command::Diagnose(args) => diagnose::run(args).await,
         }
     });
     match result {

@@ -30,6 +30,35 @@ fn forbidden(region: &str, service: &str) -> Vec<String> {
     for key in [k_date, k_region, k_service, k_signing] {
         out.push(key.iter().map(|b| format!("{b:02x}")).collect());
         out.push(key.iter().map(|b| format!("{b:02X}")).collect());
+        let b64 = base64(&key);
+        out.push(b64.trim_end_matches('=').to_owned());
+        out.push(
+            b64.replace('+', "-")
+                .replace('/', "_")
+                .trim_end_matches('=')
+                .to_owned(),
+        );
+    }
+    out.push(base64(SECRET.as_bytes()).trim_end_matches('=').to_owned());
+    out
+}
+
+/// Standard base64 (the CLI has no base64 dependency of its own).
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
     }
     out
 }
@@ -157,4 +186,150 @@ fn no_subcommand_prints_a_secret_or_derived_key() {
     );
     assert_eq!(output.status.code(), Some(2));
     check("bad URL", &output, "us-east-1", "s3", false);
+    // presign-post (JSON and HTML) and verify (valid and invalid, text and JSON).
+    for with_token in [false, true] {
+        for html in [false, true] {
+            let mut args = vec![
+                "presign-post",
+                "--bucket",
+                "examplebucket",
+                "--key",
+                "k.txt",
+                "--region",
+                "us-east-1",
+                time,
+            ];
+            if html {
+                args.push("--html");
+            }
+            let output = run(&args, with_token);
+            assert!(output.status.success(), "presign-post: {output:?}");
+            check("presign-post", &output, "us-east-1", "s3", true);
+        }
+        let presigned = run(&["presign", time, flags[0], flags[1], url], with_token);
+        let signed_url = String::from_utf8_lossy(&presigned.stdout).trim().to_owned();
+        for (label, target) in [
+            ("valid", signed_url.clone()),
+            ("invalid", signed_url.replace("test.txt", "other.txt")),
+        ] {
+            for json in [false, true] {
+                let mut args = vec![
+                    "verify",
+                    "--url",
+                    target.as_str(),
+                    "--time=20150830T123700Z",
+                ];
+                if json {
+                    args.push("--json");
+                }
+                let output = run(&args, with_token);
+                assert!(
+                    output.status.code().is_some_and(|c| c <= 1),
+                    "verify {label}: {output:?}"
+                );
+                check("verify", &output, "us-east-1", "s3", false);
+            }
+        }
+    }
+}
+
+/// `diagnose` shows canonical requests and strings to sign, which may hold the session
+/// token, and checks the signature with the secret: neither may show.
+#[test]
+fn diagnose_prints_no_secret_or_token() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cr = format!(
+        "GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nx-amz-content-sha256:UNSIGNED-PAYLOAD\n\
+         x-amz-date:20150830T123600Z\nx-amz-security-token:{TOKEN}\n\n\
+         host;x-amz-content-sha256;x-amz-date;x-amz-security-token\nUNSIGNED-PAYLOAD"
+    );
+    let mine = cr.replace("GET\n/test.txt\n\n", "GET\n/test.txt\n");
+    let hex = |s: &str| {
+        s.bytes()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let xml = format!(
+        "<Error><Code>SignatureDoesNotMatch</Code><CanonicalRequest>{cr}</CanonicalRequest>\
+         <CanonicalRequestBytes>{}</CanonicalRequestBytes><AWSAccessKeyId>AKIDLEAKTEST</AWSAccessKeyId></Error>",
+        hex(&cr)
+    );
+    let raw = format!(
+        "GET /test.txt HTTP/1.1\r\nHost: examplebucket.s3.amazonaws.com\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\n\
+         X-Amz-Date: 20150830T123600Z\r\nX-Amz-Security-Token: {TOKEN}\r\nAuthorization: AWS4-HMAC-SHA256 \
+         Credential=AKIDLEAKTEST/{DATE}/us-east-1/s3/aws4_request, \
+         SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature={}\r\n\r\n",
+        "0".repeat(64)
+    );
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).expect("write");
+        p.to_string_lossy().into_owned()
+    };
+    let (resp, mine, raw, theirs_ok) = (
+        write("error.xml", &xml),
+        write("mine.txt", &mine),
+        write("sent.http", &raw),
+        write("same.txt", &cr),
+    );
+    let time = "--time=20150830T123700Z";
+    for (label, args) in [
+        (
+            "diagnose",
+            vec![
+                "diagnose",
+                "--response",
+                &resp,
+                "--canonical-request",
+                &mine,
+                "--request",
+                &raw,
+                time,
+            ],
+        ),
+        (
+            "diagnose --json",
+            vec![
+                "diagnose",
+                "--json",
+                "--response",
+                &resp,
+                "--canonical-request",
+                &mine,
+                "--request",
+                &raw,
+                time,
+            ],
+        ),
+        (
+            "diagnose, strings match",
+            vec![
+                "diagnose",
+                "--response",
+                &resp,
+                "--canonical-request",
+                &theirs_ok,
+                "--request",
+                &raw,
+                time,
+            ],
+        ),
+        (
+            "diagnose --json, strings match",
+            vec![
+                "diagnose",
+                "--json",
+                "--canonical-request",
+                &theirs_ok,
+                "--request",
+                &raw,
+                time,
+            ],
+        ),
+    ] {
+        let output = run(&args, true);
+        assert!(output.status.success(), "{label}: {output:?}");
+        check(label, &output, "us-east-1", "s3", false);
+    }
 }

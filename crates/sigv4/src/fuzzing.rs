@@ -171,3 +171,39 @@ pub fn policy(data: &[u8]) {
         }
     }
 }
+
+/// Diagnosis: the error-response parser (XML, JSON, pasted text) and `RawRequest::parse`,
+/// then a whole diagnosis of what they read against a canonical request cut from the
+/// input; must never panic. The first byte picks how the input is split.
+///
+/// ```
+/// sigv4::fuzzing::diagnose(b"\x00<Error><Code>SignatureDoesNotMatch</Code></Error>");
+/// ```
+pub fn diagnose(data: &[u8]) {
+    use crate::{AwsError, DiagnoseInput, RawRequest, SentRequest};
+    let Some((&choice, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let parsed = AwsError::parse(&text);
+    let raw = RawRequest::parse(rest).ok();
+    let sent = raw.map(SentRequest::from_raw);
+    let (mine, sts) = text.split_once("\n\n\n").unwrap_or((&text, ""));
+    let Ok(creds) = Credentials::new("AKIDEXAMPLE", "secret") else {
+        return;
+    };
+    let input = DiagnoseInput {
+        response: (choice & 1 == 1).then_some(&*text),
+        canonical_request: (choice & 2 == 2)
+            .then_some(parsed.canonical_request.as_deref().unwrap_or(mine)),
+        string_to_sign: (choice & 4 == 4).then_some(sts),
+        signature: None,
+        request: sent.as_ref(),
+        credentials: (choice & 8 == 8).then_some(&creds),
+        now: SigningTime::from_unix_seconds(1_440_938_160).ok(),
+    };
+    let d = crate::diagnose(&input);
+    for f in &d.findings {
+        assert!(!f.fix.is_empty());
+    }
+}

@@ -53,6 +53,7 @@
 mod canonical;
 mod chunked;
 mod credentials;
+mod diagnose;
 mod encode;
 mod endpoint;
 mod endpoint_data;
@@ -78,6 +79,9 @@ pub use chunked::{
     ChunkedLimits, ChunkedMode, Decoded, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE,
 };
 pub use credentials::Credentials;
+pub use diagnose::{
+    AwsError, Cause, Comparison, DiagnoseInput, Diagnosis, DiffLine, Finding, SentRequest, diagnose,
+};
 pub use endpoint::Endpoint;
 pub use error::{Error, ErrorKind, Result};
 pub use key::{KeyCache, SigningKey};
