@@ -393,6 +393,11 @@ impl UploadRules {
                 "x-amz-acl" => operation == "initiate" && self.acls.iter().any(|a| a == value),
                 "content-md5" => operation == "upload part",
                 "x-amz-user-agent" => true,
+                // With temporary credentials the browser sends the token; AWS refuses a
+                // token that is not the signing key's, so any printable value is safe.
+                "x-amz-security-token" => {
+                    !value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic())
+                }
                 _ => {
                     operation == "initiate"
                         && name.starts_with("x-amz-meta-")
