@@ -263,12 +263,10 @@ fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     // Constant-time: the comparison must not tell how much of the token was right.
-    sent.len() == token.len()
-        && sent
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    bool::from(subtle::ConstantTimeEq::ct_eq(
+        sent.as_bytes(),
+        token.as_bytes(),
+    ))
 }
 
 fn now() -> Option<SigningTime> {
@@ -438,13 +436,7 @@ fn presign_answer(state: &AppState, ask: &PresignAsk) -> std::result::Result<Val
     }
     .ok_or("no such bucket in the rules")?;
     let rules = &state.rules;
-    let key_ok = !ask.key.is_empty()
-        && !ask.key.bytes().any(|b| b < 0x20 || b == 0x7f)
-        && rules
-            .key_prefixes
-            .iter()
-            .any(|p| ask.key.starts_with(p.as_str()));
-    if !key_ok {
+    if !rules.allows_key(&ask.key) {
         return Err(format!("key {:?} is outside the allowed prefixes", ask.key));
     }
     let content_type = ask

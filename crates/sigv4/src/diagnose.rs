@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::encode::{decode_query_component, hex_lower, is_unreserved, push_escape};
-use crate::sha::{HmacKey, sha256};
+use crate::encode::{decode_query_component, encode_into, hex_lower};
+use crate::key::hmac;
+use crate::sha::sha256;
 use crate::sign::redact_query_token;
 use crate::{
     ALGORITHM, CanonicalParts, Credentials, EMPTY_SHA256, Endpoint, HeaderSelection, Payload,
@@ -728,13 +729,7 @@ fn sorted<'s>(mut v: Vec<(&'s str, &'s str)>) -> Vec<(&'s str, &'s str)> {
 fn reencode(q: &str) -> String {
     let enc = |s: &str| {
         let mut out = String::new();
-        for &b in decode_query_component(s).iter() {
-            if is_unreserved(b) {
-                out.push(char::from(b));
-            } else {
-                push_escape(&mut out, b);
-            }
-        }
+        encode_into(&mut out, &decode_query_component(s), false);
         out
     };
     params(q)
@@ -1057,18 +1052,14 @@ fn wrong_cut(cr: &str, head: &[&str], hash: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------
 // The signature itself
 
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    HmacKey::new(key).mac(data)
-}
-
 /// The signature with hex strings passed between the derivation's steps.
 fn hex_chain_signature(secret: &str, date: &str, region: &str, service: &str, sts: &str) -> String {
-    let hx = |b: [u8; 32]| hex_lower(&b).to_string();
-    let k = hx(hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes()));
-    let k = hx(hmac(k.as_bytes(), region.as_bytes()));
-    let k = hx(hmac(k.as_bytes(), service.as_bytes()));
-    let k = hx(hmac(k.as_bytes(), b"aws4_request"));
-    hx(hmac(k.as_bytes(), sts.as_bytes()))
+    let hx = |b: &[u8; 32]| hex_lower(b).to_string();
+    let k = hx(&hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes()));
+    let k = hx(&hmac(k.as_bytes(), region.as_bytes()));
+    let k = hx(&hmac(k.as_bytes(), service.as_bytes()));
+    let k = hx(&hmac(k.as_bytes(), b"aws4_request"));
+    hx(&hmac(k.as_bytes(), sts.as_bytes()))
 }
 
 /// Other derivations seen in hand-written signers: no `AWS4` prefix, date and region swapped.
@@ -1082,9 +1073,9 @@ fn derivation_variants(
     let chain = |seed: &[u8], steps: [&str; 4]| {
         let mut k = hmac(seed, steps[0].as_bytes());
         for s in &steps[1..] {
-            k = hmac(&k, s.as_bytes());
+            k = hmac(&*k, s.as_bytes());
         }
-        hex_lower(&hmac(&k, sts.as_bytes())).to_string()
+        hex_lower(&hmac(&*k, sts.as_bytes())).to_string()
     };
     [
         chain(secret.as_bytes(), [date, region, service, "aws4_request"]),

@@ -11,7 +11,7 @@ use crate::sha::HmacKey;
 
 /// HMAC-SHA256 of `data` under `key`; the result is an intermediate key, so it is
 /// zeroized on drop.
-fn hmac(key: &[u8], data: &[u8]) -> Zeroizing<[u8; 32]> {
+pub(crate) fn hmac(key: &[u8], data: &[u8]) -> Zeroizing<[u8; 32]> {
     Zeroizing::new(HmacKey::new(key).mac(data))
 }
 

@@ -116,7 +116,14 @@ impl UploadRules {
         }
     }
 
-    fn key_allowed(&self, key: &str) -> bool {
+    /// Whether an object key lies under an allowed (non-empty) prefix and holds no
+    /// control character.
+    ///
+    /// ```
+    /// let rules = sigv4::UploadRules::new(Vec::new(), vec!["up/".into()], 1);
+    /// assert!(rules.allows_key("up/a.png") && !rules.allows_key("down/a.png"));
+    /// ```
+    pub fn allows_key(&self, key: &str) -> bool {
         !key.is_empty()
             && !key.bytes().any(|b| b < 0x20 || b == 0x7f)
             && self
@@ -247,7 +254,7 @@ impl UploadRules {
             seen.push(lower.clone());
             let ok = match lower.as_str() {
                 "bucket" => exact && self.targets.iter().any(|t| t.bucket == *value),
-                "key" => self.key_allowed(value),
+                "key" => self.allows_key(value),
                 "content-type" => self.content_type_allowed(value, !exact),
                 "acl" => exact && self.acls.iter().any(|a| a == value),
                 "x-amz-algorithm" => exact && value == ALGORITHM,
@@ -427,7 +434,7 @@ impl UploadRules {
             ),
             None => (self.key_of(host, parts.uri)?, canonical.to_owned()),
         };
-        if !self.key_allowed(&key) {
+        if !self.allows_key(&key) {
             return Err(refuse(format!(
                 "key {key:?} is outside the allowed prefixes"
             )));
