@@ -169,3 +169,49 @@ pub fn run() -> ExitCode {
         }
     }
 }
+
+/// Credentials and region found as the `sigv4` command finds them, for other front ends
+/// (the Python package): the same chain, files and AssumeRole support, with no flags.
+pub mod credentials {
+    /// The credentials of `profile` (else `AWS_PROFILE`, else the environment's keys,
+    /// else `default`), as [`sigv4::Credentials`], and where they came from. The error
+    /// is one line that never holds a secret.
+    ///
+    /// ```no_run
+    /// let (creds, source) = sigv4_cli::credentials::load(None)?;
+    /// println!("{} from {source}", creds.access_key_id());
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn load(profile: Option<&str>) -> Result<(sigv4::Credentials, String), String> {
+        let flags = crate::creds::CredentialFlags {
+            profile: profile.map(str::to_owned),
+            ..Default::default()
+        };
+        let env = crate::creds::Environment::from_process();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runtime that loads credentials: {e}"))?;
+        runtime.block_on(async {
+            let client = crate::net::Client::new().map_err(|e| e.message)?;
+            crate::creds::require(&flags, &env, &client)
+                .await
+                .map(|found| (found.credentials, found.source))
+                .map_err(|e| e.message)
+        })
+    }
+
+    /// The region configured outside a URL: `AWS_REGION`, `AWS_DEFAULT_REGION`, then
+    /// the profile's `region`.
+    ///
+    /// ```
+    /// let region: Option<String> = sigv4_cli::credentials::region(Some("no-such-profile"));
+    /// ```
+    pub fn region(profile: Option<&str>) -> Option<String> {
+        let flags = crate::creds::CredentialFlags {
+            profile: profile.map(str::to_owned),
+            ..Default::default()
+        };
+        crate::creds::region(&flags, &crate::creds::Environment::from_process())
+    }
+}

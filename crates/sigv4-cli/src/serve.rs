@@ -17,8 +17,8 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sigv4::{
-    Credentials, PolicyCondition, PostPolicy, Request, Signer, SigningParams, SigningTime,
-    UploadRules, UploadTarget,
+    Credentials, ErrorKind, PolicyCondition, Request, Signer, SigningParams, SigningTime,
+    UploadAnswer, UploadRules, UploadTarget,
 };
 
 use crate::creds::{self, CredentialFlags, Environment};
@@ -297,99 +297,33 @@ async fn sign(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Byte
             "the body is not UTF-8",
         );
     };
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
+    let answer =
+        state
+            .rules
+            .sign_request(text, &state.signer, &state.credentials, &state.region, now);
+    match answer {
+        Ok(answer) => {
+            match &answer {
+                UploadAnswer::Policy { .. } => eprintln!("sigv4 serve: signed a policy"),
+                UploadAnswer::Multipart { operation, .. } => {
+                    eprintln!("sigv4 serve: signed a multipart request: {operation}");
+                }
+                _ => {}
+            }
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                answer.to_json(),
+            )
+                .into_response()
+        }
         Err(e) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "a signing request",
-                &format!("not JSON: {e}"),
-            );
+            let status = match e.kind() {
+                ErrorKind::UploadRefused { .. } => StatusCode::FORBIDDEN,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            refuse(status, "a signing request", &e.to_string())
         }
-    };
-    match value.get("headers") {
-        Some(Value::String(asked)) => sign_multipart(&state, asked, now),
-        Some(_) => refuse(
-            StatusCode::BAD_REQUEST,
-            "a multipart request",
-            "\"headers\" is not a string",
-        ),
-        None => sign_policy(&state, text, now),
     }
-}
-
-fn sign_policy(state: &AppState, text: &str, now: SigningTime) -> Response {
-    let policy = match PostPolicy::parse(text) {
-        Ok(p) => p,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, "a policy", &e.to_string()),
-    };
-    // The key of the date the policy's credential names (checked against the rules).
-    let date = policy.conditions().iter().find_map(|c| match c {
-        PolicyCondition::Equals { field, value } if field.eq_ignore_ascii_case("x-amz-date") => {
-            SigningTime::parse(value).ok()
-        }
-        _ => None,
-    });
-    let Some(date) = date else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "a policy",
-            "the policy has no x-amz-date condition",
-        );
-    };
-    let params = match SigningParams::new(&state.credentials, &state.region, "s3", date) {
-        Ok(p) => p,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, "a policy", &e.to_string()),
-    };
-    if let Err(e) = state.rules.check_policy(&policy, &params, now) {
-        return refuse(StatusCode::FORBIDDEN, "a policy", &e.to_string());
-    }
-    // Sign the policy as read and checked, not the bytes sent.
-    let base64 = policy.to_base64();
-    let signature = sigv4::sign_post_policy(&state.signer.signing_key(&params), &base64);
-    eprintln!("sigv4 serve: signed a policy");
-    axum::Json(json!({"policy": base64, "signature": signature})).into_response()
-}
-
-fn sign_multipart(state: &AppState, asked: &str, now: SigningTime) -> Response {
-    let date = asked
-        .split('\n')
-        .nth(1)
-        .and_then(|d| SigningTime::parse(d).ok());
-    let Some(date) = date else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "a multipart request",
-            "no X-Amz-Date on its second line",
-        );
-    };
-    let params = match SigningParams::new(&state.credentials, &state.region, "s3", date) {
-        Ok(p) => p,
-        Err(e) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "a multipart request",
-                &e.to_string(),
-            );
-        }
-    };
-    let sts = match state
-        .rules
-        .check_multipart(asked, &params.credential_scope(), now)
-    {
-        Ok(sts) => sts,
-        Err(e) => return refuse(StatusCode::FORBIDDEN, "a multipart request", &e.to_string()),
-    };
-    let signature = state.signer.signing_key(&params).sign(sts.as_bytes());
-    // Method, URI and query as asked (checked above): which operation was signed.
-    let mut request = asked.split('\n').skip(3);
-    let (method, uri, query) = (
-        request.next().unwrap_or_default(),
-        request.next().unwrap_or_default(),
-        request.next().unwrap_or_default(),
-    );
-    eprintln!("sigv4 serve: signed a multipart request: {method} {uri}?{query}");
-    axum::Json(json!({"signature": signature})).into_response()
 }
 
 /// Presigned upload parameters for uploaders such as Uppy's AwsS3 plugin.

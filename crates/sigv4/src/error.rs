@@ -114,6 +114,12 @@ pub enum ErrorKind {
         /// Why, in words a server can log.
         reason: String,
     },
+    /// A request to a signing endpoint that is not what an uploader sends: not JSON, not a
+    /// POST policy, or a multipart string to sign without its date line.
+    InvalidSigningRequest {
+        /// What is wrong, in words.
+        reason: String,
+    },
     /// Verification: the request carries no SigV4 signature (no `Authorization` header and
     /// no `X-Amz-Signature` parameter).
     MissingAuthentication,
@@ -313,6 +319,9 @@ impl fmt::Display for Error {
                 )
             }
             ErrorKind::UploadRefused { reason } => write!(f, "refused: {reason}"),
+            ErrorKind::InvalidSigningRequest { reason } => {
+                write!(f, "not a signing request: {reason}")
+            }
             ErrorKind::MissingAuthentication => write!(
                 f,
                 "the request is not signed: no Authorization header and no X-Amz-Signature parameter"

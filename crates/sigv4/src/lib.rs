@@ -98,5 +98,5 @@ pub use sign::{
     SigningSteps,
 };
 pub use time::SigningTime;
-pub use upload_rules::{UploadRules, UploadTarget};
+pub use upload_rules::{UploadAnswer, UploadRules, UploadTarget};
 pub use verify::{ReceivedBody, Verified, Verifier, VerifySettings};

@@ -6,10 +6,11 @@
 use std::time::Duration;
 
 use crate::canonical::CanonicalParts;
+use crate::credentials::Credentials;
 use crate::encode::decode_query_component;
 use crate::error::{ErrorKind, Result};
 use crate::post_policy::{PolicyCondition, PostPolicy};
-use crate::sign::{ALGORITHM, SigningParams};
+use crate::sign::{ALGORITHM, Signer, SigningParams};
 use crate::time::SigningTime;
 
 /// A bucket uploads may go to, and how requests address it.
@@ -497,6 +498,156 @@ fn path_style_canonical(parts: &CanonicalParts<'_>, authority: &str, bucket: &st
         parts.signed_headers,
         parts.payload_hash
     )
+}
+
+/// What a signing endpoint answers to an uploader, from [`UploadRules::sign_request`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UploadAnswer {
+    /// A POST policy, signed as read and checked (not as the bytes sent).
+    Policy {
+        /// The policy, base64 (the form's `policy` field).
+        policy: String,
+        /// Its signature (the form's `x-amz-signature` field).
+        signature: String,
+    },
+    /// A multipart-upload request's string to sign, signed.
+    Multipart {
+        /// The signature.
+        signature: String,
+        /// The method, canonical URI and query of the request signed (for logs).
+        operation: String,
+    },
+}
+
+impl UploadAnswer {
+    /// The JSON body Fine Uploader expects: `{"policy", "signature"}` or `{"signature"}`.
+    ///
+    /// ```
+    /// let a = sigv4::UploadAnswer::Multipart { signature: "ab".into(), operation: String::new() };
+    /// assert_eq!(a.to_json(), r#"{"signature":"ab"}"#);
+    /// ```
+    pub fn to_json(&self) -> String {
+        let value = match self {
+            UploadAnswer::Policy { policy, signature } => {
+                serde_json::json!({"policy": policy, "signature": signature})
+            }
+            UploadAnswer::Multipart { signature, .. } => {
+                serde_json::json!({"signature": signature})
+            }
+        };
+        value.to_string()
+    }
+}
+
+impl UploadRules {
+    /// Answers an uploader's signing request (Fine Uploader's JSON body), signing with
+    /// `credentials` for `region` and service `s3` only what these rules allow: a POST
+    /// policy (`{"expiration", "conditions"}`, signed with the key of its `x-amz-date`),
+    /// or a multipart request (`{"headers": "<string to sign>"}`). The same answer for
+    /// `sigv4 serve` and the Python helpers.
+    ///
+    /// Errors: [`ErrorKind::InvalidSigningRequest`], [`ErrorKind::InvalidPolicy`] or
+    /// [`ErrorKind::InvalidScope`] for a request that is malformed (HTTP 400), and
+    /// [`ErrorKind::UploadRefused`] for one outside the rules (HTTP 403).
+    ///
+    /// ```
+    /// use sigv4::{Credentials, Signer, SigningTime, UploadAnswer, UploadRules, UploadTarget};
+    /// let rules = UploadRules::new(vec![UploadTarget::new("b", "127.0.0.1:9000", true)], vec!["up/".into()], 1 << 20);
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")?;
+    /// let now = SigningTime::parse("20151229T000000Z")?;
+    /// let policy = r#"{"expiration":"2015-12-29T00:10:00.000Z","conditions":[{"bucket":"b"},
+    ///     ["starts-with","$key","up/"],["content-length-range",1,1000],{"x-amz-algorithm":"AWS4-HMAC-SHA256"},
+    ///     {"x-amz-credential":"AKIDEXAMPLE/20151229/us-east-1/s3/aws4_request"},{"x-amz-date":"20151229T000000Z"}]}"#;
+    /// let answer = rules.sign_request(policy, &Signer::new(), &creds, "us-east-1", now)?;
+    /// assert!(matches!(answer, UploadAnswer::Policy { .. }));
+    /// let too_big = policy.replace("1000", "2000000");
+    /// assert!(rules.sign_request(&too_big, &Signer::new(), &creds, "us-east-1", now).is_err());
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn sign_request(
+        &self,
+        body: &str,
+        signer: &Signer,
+        credentials: &Credentials,
+        region: &str,
+        now: SigningTime,
+    ) -> Result<UploadAnswer> {
+        let value: serde_json::Value =
+            serde_json::from_str(body).map_err(|e| ErrorKind::InvalidSigningRequest {
+                reason: format!("not JSON: {e}"),
+            })?;
+        match value.get("headers") {
+            Some(serde_json::Value::String(asked)) => {
+                self.sign_multipart(asked, signer, credentials, region, now)
+            }
+            Some(_) => Err(ErrorKind::InvalidSigningRequest {
+                reason: "\"headers\" is not a string".into(),
+            }
+            .into()),
+            None => self.sign_policy(body, signer, credentials, region, now),
+        }
+    }
+
+    fn sign_policy(
+        &self,
+        body: &str,
+        signer: &Signer,
+        credentials: &Credentials,
+        region: &str,
+        now: SigningTime,
+    ) -> Result<UploadAnswer> {
+        let policy = PostPolicy::parse(body)?;
+        // The key of the date the policy's credential names (checked against the rules).
+        let date = policy.conditions().iter().find_map(|c| match c {
+            PolicyCondition::Equals { field, value }
+                if field.eq_ignore_ascii_case("x-amz-date") =>
+            {
+                SigningTime::parse(value).ok()
+            }
+            _ => None,
+        });
+        let date = date.ok_or_else(|| ErrorKind::InvalidPolicy {
+            reason: "the policy has no x-amz-date condition".into(),
+        })?;
+        let params = SigningParams::new(credentials, region, "s3", date)?;
+        self.check_policy(&policy, &params, now)?;
+        // Sign the policy as read and checked, not the bytes sent.
+        let policy = policy.to_base64();
+        let signature = crate::post_policy::sign_post_policy(&signer.signing_key(&params), &policy);
+        Ok(UploadAnswer::Policy { policy, signature })
+    }
+
+    fn sign_multipart(
+        &self,
+        asked: &str,
+        signer: &Signer,
+        credentials: &Credentials,
+        region: &str,
+        now: SigningTime,
+    ) -> Result<UploadAnswer> {
+        let date = asked
+            .split('\n')
+            .nth(1)
+            .and_then(|d| SigningTime::parse(d).ok())
+            .ok_or_else(|| ErrorKind::InvalidSigningRequest {
+                reason: "no X-Amz-Date on the string to sign's second line".into(),
+            })?;
+        let params = SigningParams::new(credentials, region, "s3", date)?;
+        let sts = self.check_multipart(asked, &params.credential_scope(), now)?;
+        let signature = signer.signing_key(&params).sign(sts.as_bytes());
+        // Method, URI and query as asked (checked above): which operation was signed.
+        let operation = asked.split('\n').skip(3).take(3).collect::<Vec<_>>();
+        let operation = match operation.as_slice() {
+            [method, uri, ""] => format!("{method} {uri}"),
+            [method, uri, query] => format!("{method} {uri}?{query}"),
+            _ => String::new(),
+        };
+        Ok(UploadAnswer::Multipart {
+            signature,
+            operation,
+        })
+    }
 }
 
 fn refuse(reason: String) -> crate::Error {

@@ -1,0 +1,92 @@
+"""ChunkedUpload: an aws-chunked body, signed chunk by chunk as it is sent."""
+
+from typing import BinaryIO, Iterable, Iterator, Optional, Union
+
+from ._errors import InvalidRequestError
+from ._sigv4 import Credentials, start_chunked
+
+Data = Union[bytes, bytearray, memoryview, BinaryIO, Iterable[bytes]]
+
+
+class ChunkedUpload:
+    """An aws-chunked upload to S3 (or an S3-compatible store): send `headers` with a
+    body that iterates this object. Each chunk is framed and signed
+    (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), optionally with a checksum trailer
+    (`checksum="crc32"`, ...: -TRAILER), or unsigned with a trailer (`signed=False`).
+    The data may be bytes, a binary file or an iterable of bytes; exactly `length`
+    bytes must come from it, or iteration raises InvalidRequestError.
+
+        up = sigv4.ChunkedUpload(url=url, data=open("big.bin", "rb"), length=size,
+                                 credentials=creds, checksum="crc32")
+        requests.put(url, data=up, headers=up.headers)
+    """
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        data: Data,
+        length: int,
+        credentials: Credentials,
+        method: str = "PUT",
+        chunk_size: int = 65536,
+        checksum: Optional[str] = None,
+        signed: bool = True,
+        headers=None,
+        region: Optional[str] = None,
+        time=None,
+    ) -> None:
+        headers, self._encoder, self.content_length = start_chunked(
+            url=url,
+            length=length,
+            credentials=credentials,
+            method=method,
+            chunk_size=chunk_size,
+            checksum=checksum,
+            signed=signed,
+            headers=headers,
+            region=region,
+            time=time,
+        )
+        self.headers = dict(headers)
+        self._data = data
+        self._length = length
+        self._chunk_size = chunk_size
+        self._started = False
+
+    def __len__(self) -> int:
+        return self.content_length
+
+    def _pieces(self) -> Iterator[bytes]:
+        data = self._data
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            view = memoryview(data)
+            for start in range(0, len(view), self._chunk_size):
+                yield bytes(view[start : start + self._chunk_size])
+        elif hasattr(data, "read"):
+            while True:
+                block = data.read(self._chunk_size)
+                if not block:
+                    return
+                yield block
+        else:
+            yield from data
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._started:
+            raise InvalidRequestError("a ChunkedUpload body can be sent once")
+        self._started = True
+        size, sent, pending = self._chunk_size, 0, bytearray()
+        for piece in self._pieces():
+            sent += len(piece)
+            if sent > self._length:
+                raise InvalidRequestError(f"the data is longer than length={self._length}")
+            pending += piece
+            while len(pending) >= size:
+                yield self._encoder.chunk(bytes(pending[:size]))
+                del pending[:size]
+        if sent != self._length:
+            raise InvalidRequestError(f"the data ended after {sent} bytes, not length={self._length}")
+        if pending:
+            yield self._encoder.chunk(bytes(pending))
+        yield self._encoder.finish()

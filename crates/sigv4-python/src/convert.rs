@@ -1,0 +1,214 @@
+//! Python values in (headers, bodies, times) and core errors out.
+
+use std::time::SystemTime;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyString};
+use sigv4::{ErrorKind, SigningTime};
+
+/// The exception classes of `sigv4/_errors.py`, loaded once.
+static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// Raises `class` (a name in `sigv4._errors`) with `message` and `kind`.
+pub fn raise(py: Python<'_>, class: &str, kind: &str, message: String) -> PyErr {
+    let made = || -> PyResult<PyErr> {
+        let module =
+            ERRORS.get_or_try_init(py, || py.import("sigv4._errors").map(|m| m.unbind()))?;
+        let error = module.bind(py).getattr(class)?.call1((message.clone(),))?;
+        error.setattr("kind", kind)?;
+        Ok(PyErr::from_value(error))
+    };
+    made().unwrap_or_else(|e| e)
+}
+
+/// A core error as the exception of its family.
+pub fn error(py: Python<'_>, e: sigv4::Error) -> PyErr {
+    let class = match e.kind() {
+        ErrorKind::PolicyViolation { .. } | ErrorKind::UploadRefused { .. } => {
+            "PolicyViolationError"
+        }
+        ErrorKind::SignatureMismatch { .. }
+        | ErrorKind::PayloadHashMismatch
+        | ErrorKind::ChunkSignatureMismatch { .. }
+        | ErrorKind::TrailerSignatureMismatch { .. }
+        | ErrorKind::ChecksumMismatch { .. }
+        | ErrorKind::DecodedLengthMismatch { .. } => "SignatureMismatchError",
+        ErrorKind::MissingAuthentication
+        | ErrorKind::MalformedAuthorization { .. }
+        | ErrorKind::UnknownAccessKey
+        | ErrorKind::HostNotSigned
+        | ErrorKind::ScopeMismatch { .. }
+        | ErrorKind::RequestExpired { .. }
+        | ErrorKind::NotYetValid { .. }
+        | ErrorKind::ClockSkew { .. }
+        | ErrorKind::SessionTokenMismatch
+        | ErrorKind::MalformedChunkedBody { .. } => "VerificationError",
+        _ => "InvalidRequestError",
+    };
+    raise(py, class, &kind_name(e.kind()), e.to_string())
+}
+
+/// The variant's name (`InvalidUrl`): the start of its `Debug` form, which is all that
+/// is kept (the fields are not).
+fn kind_name(kind: &ErrorKind) -> String {
+    let debug = format!("{kind:?}");
+    debug
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// An argument that is wrong in Python terms (a type), as `InvalidRequestError`.
+pub fn invalid(py: Python<'_>, message: impl Into<String>) -> PyErr {
+    raise(py, "InvalidRequestError", "InvalidArgument", message.into())
+}
+
+/// A `str` (or `bytes` holding UTF-8) argument, borrowed from Python without a copy.
+pub enum Text {
+    Str(PyBackedStr),
+    Bytes(PyBackedBytes),
+}
+
+impl Text {
+    pub fn extract(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Text> {
+        if let Ok(s) = value.cast::<PyString>() {
+            return Ok(Text::Str(s.to_owned().try_into()?));
+        }
+        if let Ok(b) = value.cast::<PyBytes>() {
+            let bytes: PyBackedBytes = b.to_owned().into();
+            if std::str::from_utf8(&bytes).is_err() {
+                return Err(invalid(value.py(), format!("{what} is not UTF-8")));
+            }
+            return Ok(Text::Bytes(bytes));
+        }
+        Err(PyTypeError::new_err(format!(
+            "{what} must be str (or bytes), not {}",
+            value.get_type().name()?
+        )))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Text::Str(s) => s,
+            // Checked to be UTF-8 in `extract`.
+            Text::Bytes(b) => std::str::from_utf8(b).unwrap_or_default(),
+        }
+    }
+}
+
+/// Header pairs from a mapping (`.items()`) or an iterable of pairs.
+pub fn headers(value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(Text, Text)>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let pairs = if let Ok(dict) = value.cast::<PyDict>() {
+        dict.items().into_any()
+    } else if value.hasattr("items")? {
+        value.call_method0("items")?
+    } else {
+        value.clone()
+    };
+    let mut out = Vec::new();
+    for pair in pairs.try_iter()? {
+        let pair = pair?;
+        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract().map_err(|_| {
+            PyTypeError::new_err("headers must be a mapping or (name, value) pairs")
+        })?;
+        out.push((
+            Text::extract(&name, "a header name")?,
+            Text::extract(&value, "a header value")?,
+        ));
+    }
+    Ok(out)
+}
+
+/// Borrowed `(&str, &str)` pairs of [`headers`].
+pub fn pairs(headers: &[(Text, Text)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
+}
+
+/// A body: bytes, bytearray, memoryview (copied) or str (UTF-8).
+pub enum Body {
+    Bytes(PyBackedBytes),
+    Str(PyBackedStr),
+}
+
+impl Body {
+    pub fn extract(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Body>> {
+        let Some(value) = value.filter(|v| !v.is_none()) else {
+            return Ok(None);
+        };
+        if let Ok(s) = value.cast::<PyString>() {
+            return Ok(Some(Body::Str(s.to_owned().try_into()?)));
+        }
+        if let Ok(b) = value.extract::<PyBackedBytes>() {
+            return Ok(Some(Body::Bytes(b)));
+        }
+        // memoryview and other buffers: as bytes.
+        let bytes = value
+            .py()
+            .import("builtins")?
+            .getattr("bytes")?
+            .call1((value,))
+            .map_err(|_| {
+                PyTypeError::new_err("body must be bytes, bytearray, memoryview or str")
+            })?;
+        Ok(Some(Body::Bytes(bytes.extract::<PyBackedBytes>()?)))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Body::Bytes(b) => b,
+            Body::Str(s) => s.as_bytes(),
+        }
+    }
+}
+
+/// A time: None (now), Unix seconds, a datetime (naive ones are UTC), or an amz date
+/// (`20150830T123600Z`) or ISO 8601 string.
+pub fn time(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<SigningTime> {
+    let value = match value.filter(|v| !v.is_none()) {
+        None => {
+            return SigningTime::from_system_time(SystemTime::now()).map_err(|e| error(py, e));
+        }
+        Some(v) => v,
+    };
+    let seconds = if value.is_instance_of::<PyString>() {
+        let text: PyBackedStr = value.extract()?;
+        let parsed = SigningTime::parse(&text).or_else(|_| SigningTime::parse_iso8601(&text));
+        return parsed.map_err(|e| error(py, e));
+    } else if value.is_instance_of::<PyInt>() {
+        value.extract::<i64>()?
+    } else if value.is_instance_of::<PyFloat>() {
+        value.extract::<f64>()?.floor() as i64
+    } else if value.hasattr("timestamp")? {
+        let aware = if value.getattr("tzinfo")?.is_none() {
+            let utc = py.import("datetime")?.getattr("timezone")?.getattr("utc")?;
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("tzinfo", utc)?;
+            value.call_method("replace", (), Some(&kwargs))?
+        } else {
+            value.clone()
+        };
+        aware.call_method0("timestamp")?.extract::<f64>()?.floor() as i64
+    } else {
+        return Err(PyTypeError::new_err(
+            "a time must be None, Unix seconds, a datetime or a string like 20150830T123600Z",
+        ));
+    };
+    SigningTime::from_unix_seconds(seconds).map_err(|e| error(py, e))
+}
+
+/// Whole seconds from a Python int (an expiry, an age).
+pub fn seconds(py: Python<'_>, what: &str, value: i64) -> PyResult<std::time::Duration> {
+    u64::try_from(value)
+        .map(std::time::Duration::from_secs)
+        .map_err(|_| invalid(py, format!("{what} must not be negative")))
+}

@@ -1,0 +1,71 @@
+//! `sigv4.Credentials`, and the credentials chain of the `sigv4` command.
+
+use pyo3::prelude::*;
+
+use crate::convert::{error, raise};
+
+/// An access key pair and an optional session token.
+#[pyclass(frozen, module = "sigv4", name = "Credentials")]
+pub struct Credentials {
+    pub inner: sigv4::Credentials,
+}
+
+#[pymethods]
+impl Credentials {
+    #[new]
+    #[pyo3(signature = (access_key_id, secret_access_key, session_token = None))]
+    fn new(
+        py: Python<'_>,
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<&str>,
+    ) -> PyResult<Self> {
+        let inner =
+            sigv4::Credentials::new(access_key_id, secret_access_key).map_err(|e| error(py, e))?;
+        let inner = match session_token.filter(|t| !t.is_empty()) {
+            Some(token) => inner.with_session_token(token),
+            None => inner,
+        };
+        Ok(Credentials { inner })
+    }
+
+    #[getter]
+    fn access_key_id(&self) -> &str {
+        self.inner.access_key_id()
+    }
+
+    #[getter]
+    fn has_session_token(&self) -> bool {
+        self.inner.has_session_token()
+    }
+
+    /// The credentials the AWS CLI would use (environment, then profile files).
+    #[staticmethod]
+    #[pyo3(signature = (*, profile = None))]
+    fn from_environment(py: Python<'_>, profile: Option<&str>) -> PyResult<Self> {
+        let found = py.detach(|| sigv4_cli::credentials::load(profile));
+        match found {
+            Ok((inner, _source)) => Ok(Credentials { inner }),
+            Err(message) => Err(raise(py, "CredentialsError", "Credentials", message)),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Credentials(access_key_id={:?}, secret_access_key=<redacted>, session_token={})",
+            self.inner.access_key_id(),
+            if self.inner.has_session_token() {
+                "<redacted>"
+            } else {
+                "None"
+            }
+        )
+    }
+}
+
+/// `AWS_REGION`, `AWS_DEFAULT_REGION`, else the profile's `region`.
+#[pyfunction]
+#[pyo3(signature = (*, profile = None))]
+pub fn default_region(py: Python<'_>, profile: Option<&str>) -> Option<String> {
+    py.detach(|| sigv4_cli::credentials::region(profile))
+}

@@ -1,0 +1,425 @@
+//! sign, explain, presign, presign_post and scope_of.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use sigv4::{
+    Endpoint, Payload, PolicyCondition, Request, Rules, Settings, SignedRequest, Signer,
+    SigningParams, SigningSteps,
+};
+
+use crate::convert::{self, Body, Text, error, invalid};
+use crate::credentials::Credentials;
+
+/// One signer for the process: it caches derived keys (per credentials, day, region and
+/// service) behind a lock.
+pub static SIGNER: LazyLock<Signer> = LazyLock::new(Signer::new);
+
+/// Bodies past this size are hashed with the GIL released.
+const DETACH_BODY: usize = 256 * 1024;
+
+/// (service, region) to sign with: as given, else from the URL's host.
+pub fn scope(
+    py: Python<'_>,
+    request: &Request<'_>,
+    region: Option<&str>,
+    service: Option<&str>,
+) -> PyResult<(String, String)> {
+    if let (Some(region), Some(service)) = (region, service) {
+        return Ok((service.to_owned(), region.to_owned()));
+    }
+    let host = request.host().unwrap_or_default();
+    let Some(endpoint) = Endpoint::from_host(host) else {
+        return Err(invalid(
+            py,
+            format!(
+                "cannot tell the service and region from the host {host:?}: pass service= and region="
+            ),
+        ));
+    };
+    Ok((
+        service.map_or(endpoint.service, str::to_owned),
+        region.map_or(endpoint.region, str::to_owned),
+    ))
+}
+
+/// `(service, region)` of a URL's host.
+#[pyfunction]
+pub fn scope_of(py: Python<'_>, url: &str) -> PyResult<(String, String)> {
+    let request = Request::new("GET", url).map_err(|e| error(py, e))?;
+    scope(py, &request, None, None)
+}
+
+fn settings(s3: Option<bool>) -> Settings {
+    let mut settings = Settings::default();
+    settings.rules = match s3 {
+        Some(true) => Rules::S3,
+        Some(false) => Rules::Generic,
+        None => Rules::Auto,
+    };
+    settings
+}
+
+/// The arguments shared by sign, explain and presign, converted.
+pub struct Input {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(Text, Text)>,
+    pub body: Option<Body>,
+    pub payload_hash: Option<String>,
+    pub unsigned_payload: bool,
+    pub region: Option<String>,
+    pub service: Option<String>,
+    pub time: sigv4::SigningTime,
+    pub s3: Option<bool>,
+}
+
+/// What was signed: the scope used and the core's answer.
+pub enum Outcome {
+    Headers(SignedRequest),
+    Presigned(sigv4::PresignedUrl),
+}
+
+impl Outcome {
+    fn steps(&self) -> &SigningSteps {
+        match self {
+            Outcome::Headers(s) => s.steps(),
+            Outcome::Presigned(p) => p.steps(),
+        }
+    }
+}
+
+impl Input {
+    /// Signs (or presigns for `expires`), with the GIL released for large bodies.
+    pub fn run(
+        &self,
+        py: Python<'_>,
+        credentials: &sigv4::Credentials,
+        expires: Option<Duration>,
+    ) -> PyResult<(Outcome, String, String)> {
+        let headers = convert::pairs(&self.headers);
+        let payload = if self.unsigned_payload {
+            if self.payload_hash.is_some() {
+                return Err(invalid(
+                    py,
+                    "give unsigned_payload or payload_hash, not both",
+                ));
+            }
+            Payload::Unsigned
+        } else if let Some(hash) = &self.payload_hash {
+            Payload::Precomputed(hash)
+        } else if let Some(body) = &self.body {
+            Payload::Bytes(body.as_bytes())
+        } else {
+            Payload::Empty
+        };
+        let request = Request::new(&self.method, &self.url)
+            .map_err(|e| error(py, e))?
+            .with_headers(&headers)
+            .with_payload(payload);
+        let (service, region) = scope(
+            py,
+            &request,
+            self.region.as_deref(),
+            self.service.as_deref(),
+        )?;
+        let params = SigningParams::new(credentials, &region, &service, self.time)
+            .map_err(|e| error(py, e))?
+            .with_settings(settings(self.s3));
+        let go = || match expires {
+            Some(expires) => SIGNER
+                .presign(&request, &params, expires)
+                .map(Outcome::Presigned),
+            None => SIGNER.sign(&request, &params).map(Outcome::Headers),
+        };
+        let big = self
+            .body
+            .as_ref()
+            .is_some_and(|b| b.as_bytes().len() > DETACH_BODY);
+        let outcome = if big { py.detach(go) } else { go() };
+        Ok((outcome.map_err(|e| error(py, e))?, service, region))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn input(
+    py: Python<'_>,
+    method: &str,
+    url: &str,
+    headers: Option<&Bound<'_, PyAny>>,
+    body: Option<&Bound<'_, PyAny>>,
+    payload_hash: Option<&str>,
+    unsigned_payload: bool,
+    region: Option<&str>,
+    service: Option<&str>,
+    time: Option<&Bound<'_, PyAny>>,
+    s3: Option<bool>,
+) -> PyResult<Input> {
+    Ok(Input {
+        method: method.to_owned(),
+        url: url.to_owned(),
+        headers: convert::headers(headers)?,
+        body: Body::extract(body)?,
+        payload_hash: payload_hash.map(str::to_owned),
+        unsigned_payload,
+        region: region.map(str::to_owned),
+        service: service.map(str::to_owned),
+        time: convert::time(py, time)?,
+        s3,
+    })
+}
+
+/// Header signing: the headers to add.
+#[pyfunction]
+#[pyo3(signature = (*, method, url, credentials, headers = None, body = None, payload_hash = None,
+    unsigned_payload = false, region = None, service = None, time = None, s3 = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn sign<'py>(
+    py: Python<'py>,
+    method: &str,
+    url: &str,
+    credentials: &Bound<'py, Credentials>,
+    headers: Option<&Bound<'py, PyAny>>,
+    body: Option<&Bound<'py, PyAny>>,
+    payload_hash: Option<&str>,
+    unsigned_payload: bool,
+    region: Option<&str>,
+    service: Option<&str>,
+    time: Option<&Bound<'py, PyAny>>,
+    s3: Option<bool>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let input = input(
+        py,
+        method,
+        url,
+        headers,
+        body,
+        payload_hash,
+        unsigned_payload,
+        region,
+        service,
+        time,
+        s3,
+    )?;
+    let (outcome, _, _) = input.run(py, &credentials.get().inner, None)?;
+    let out = PyDict::new(py);
+    if let Outcome::Headers(signed) = &outcome {
+        for (name, value) in signed.headers() {
+            out.set_item(name, value)?;
+        }
+    }
+    Ok(out)
+}
+
+/// A presigned URL.
+#[pyfunction]
+#[pyo3(signature = (*, url, credentials, method = "GET", expires = 3600, headers = None,
+    region = None, service = None, time = None, s3 = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn presign<'py>(
+    py: Python<'py>,
+    url: &str,
+    credentials: &Bound<'py, Credentials>,
+    method: &str,
+    expires: i64,
+    headers: Option<&Bound<'py, PyAny>>,
+    region: Option<&str>,
+    service: Option<&str>,
+    time: Option<&Bound<'py, PyAny>>,
+    s3: Option<bool>,
+) -> PyResult<String> {
+    let input = input(
+        py, method, url, headers, None, None, false, region, service, time, s3,
+    )?;
+    let expires = convert::seconds(py, "expires", expires)?;
+    match input.run(py, &credentials.get().inner, Some(expires))?.0 {
+        Outcome::Presigned(p) => Ok(p.url().to_owned()),
+        Outcome::Headers(_) => Err(invalid(py, "not presigned")),
+    }
+}
+
+/// Every step of signing, as a dict; no secret in it.
+#[pyfunction]
+#[pyo3(signature = (*, method, url, credentials, headers = None, body = None, payload_hash = None,
+    unsigned_payload = false, region = None, service = None, time = None, s3 = None, expires = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn explain<'py>(
+    py: Python<'py>,
+    method: &str,
+    url: &str,
+    credentials: &Bound<'py, Credentials>,
+    headers: Option<&Bound<'py, PyAny>>,
+    body: Option<&Bound<'py, PyAny>>,
+    payload_hash: Option<&str>,
+    unsigned_payload: bool,
+    region: Option<&str>,
+    service: Option<&str>,
+    time: Option<&Bound<'py, PyAny>>,
+    s3: Option<bool>,
+    expires: Option<i64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let input = input(
+        py,
+        method,
+        url,
+        headers,
+        body,
+        payload_hash,
+        unsigned_payload,
+        region,
+        service,
+        time,
+        s3,
+    )?;
+    let expires = expires
+        .map(|e| convert::seconds(py, "expires", e))
+        .transpose()?;
+    let (outcome, service, region) = input.run(py, &credentials.get().inner, expires)?;
+    let steps = outcome.steps();
+    let out = PyDict::new(py);
+    out.set_item("method", &input.method)?;
+    out.set_item("url", &input.url)?;
+    out.set_item("service", service)?;
+    out.set_item("region", region)?;
+    out.set_item("canonical_request", steps.redacted_canonical_request())?;
+    out.set_item("canonical_request_hash", steps.canonical_request_hash())?;
+    out.set_item("payload_hash", steps.payload_hash())?;
+    out.set_item("string_to_sign", steps.string_to_sign())?;
+    out.set_item("credential_scope", steps.credential_scope())?;
+    out.set_item("signed_headers", steps.signed_headers())?;
+    out.set_item("signature", steps.signature())?;
+    match &outcome {
+        Outcome::Headers(signed) => {
+            let headers = PyDict::new(py);
+            for (name, value) in signed.headers() {
+                // The token is a secret: explain names it, never shows it.
+                let value = if name == "X-Amz-Security-Token" {
+                    "<redacted>"
+                } else {
+                    value
+                };
+                headers.set_item(name, value)?;
+            }
+            out.set_item("headers", headers)?;
+        }
+        Outcome::Presigned(p) => {
+            out.set_item("presigned_url", redact_token(p.url()))?;
+        }
+    }
+    Ok(out)
+}
+
+/// A presigned URL with its `X-Amz-Security-Token` value replaced.
+fn redact_token(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some(("X-Amz-Security-Token", _)) => "X-Amz-Security-Token=<redacted>".to_owned(),
+            _ => p.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", query.join("&"))
+}
+
+/// An S3 POST policy form: `{"url", "fields"}`.
+#[pyfunction]
+#[pyo3(signature = (*, url, bucket, key, credentials, region = None, fields = None,
+    conditions = None, expires = 3600, time = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn presign_post<'py>(
+    py: Python<'py>,
+    url: &str,
+    bucket: &str,
+    key: &str,
+    credentials: &Bound<'py, Credentials>,
+    region: Option<&str>,
+    fields: Option<&Bound<'py, PyAny>>,
+    conditions: Option<&Bound<'py, PyAny>>,
+    expires: i64,
+    time: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let request = Request::new("POST", url).map_err(|e| error(py, e))?;
+    let (_, region) = scope(py, &request, region, Some("s3"))?;
+    let time = convert::time(py, time)?;
+    let fields = convert::headers(fields)?;
+    let fields = convert::pairs(&fields);
+    let mut parsed = Vec::new();
+    if let Some(conditions) = conditions.filter(|c| !c.is_none()) {
+        for c in conditions.try_iter()? {
+            parsed.extend(condition(py, &c?)?);
+        }
+    }
+    let expires = convert::seconds(py, "expires", expires)?;
+    let creds = &credentials.get().inner;
+    let params = SigningParams::new(creds, &region, "s3", time).map_err(|e| error(py, e))?;
+    let post = SIGNER
+        .presign_post(url, bucket, key, &fields, parsed, &params, expires)
+        .map_err(|e| error(py, e))?;
+    let out = PyDict::new(py);
+    out.set_item("url", &post.url)?;
+    let form = PyDict::new(py);
+    for (name, value) in &post.fields {
+        form.set_item(name, value)?;
+    }
+    out.set_item("fields", form)?;
+    Ok(out)
+}
+
+/// A policy condition as in the policy's JSON: `{"acl": "public-read"}`,
+/// `["starts-with", "$key", "uploads/"]`, `["eq", "$acl", "private"]`,
+/// `["content-length-range", 1, 1048576]`.
+fn condition(py: Python<'_>, c: &Bound<'_, PyAny>) -> PyResult<Vec<PolicyCondition>> {
+    if let Ok(dict) = c.cast::<PyDict>() {
+        let mut out = Vec::new();
+        for (field, value) in dict.iter() {
+            let (field, value): (String, String) = (field.extract()?, value.str()?.extract()?);
+            out.push(PolicyCondition::equals(&field, &value));
+        }
+        return Ok(out);
+    }
+    let items: Vec<Bound<'_, PyAny>> =
+        if c.is_instance_of::<PyList>() || c.is_instance_of::<PyTuple>() {
+            c.try_iter()?.collect::<PyResult<_>>()?
+        } else {
+            return Err(PyTypeError::new_err(
+                "a condition is a dict or a list like [\"starts-with\", \"$key\", \"uploads/\"]",
+            ));
+        };
+    let op: String = match items.first() {
+        Some(op) => op.extract()?,
+        None => return Err(invalid(py, "an empty condition")),
+    };
+    let field = |i: usize| -> PyResult<String> {
+        let s: String = items
+            .get(i)
+            .ok_or_else(|| invalid(py, format!("condition {op:?} is too short")))?
+            .extract()?;
+        Ok(s.strip_prefix('$').unwrap_or(&s).to_owned())
+    };
+    let value = |i: usize| -> PyResult<String> {
+        match items.get(i) {
+            Some(v) => v.extract(),
+            None => Err(invalid(py, format!("condition {op:?} is too short"))),
+        }
+    };
+    match (op.to_ascii_lowercase().as_str(), items.len()) {
+        ("eq", 3) => Ok(vec![PolicyCondition::equals(&field(1)?, &value(2)?)]),
+        ("starts-with", 3) => Ok(vec![PolicyCondition::starts_with(&field(1)?, &value(2)?)]),
+        ("content-length-range", 3) => {
+            let (min, max): (u64, u64) = (items[1].extract()?, items[2].extract()?);
+            Ok(vec![PolicyCondition::content_length_range(min, max)])
+        }
+        _ => Err(invalid(
+            py,
+            format!(
+                "condition {op:?}: eq, starts-with (3 items) or content-length-range (3 items)"
+            ),
+        )),
+    }
+}

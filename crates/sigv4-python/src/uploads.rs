@@ -1,0 +1,278 @@
+//! aws-chunked uploads, and the signing rules of `sigv4 serve` for web apps.
+
+use std::sync::Mutex;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use sigv4::{
+    ChecksumAlgorithm, ChunkSigner, ChunkedLayout, ChunkedMode, ErrorKind, Request, SigningParams,
+    UploadAnswer, UploadRules, UploadTarget,
+};
+
+use crate::convert::{self, Body, error, invalid};
+use crate::credentials::Credentials;
+use crate::signing::{SIGNER, scope};
+
+/// Signs the headers of an aws-chunked upload; returns (headers to send, the chunk
+/// encoder, Content-Length). `sigv4.ChunkedUpload` (Python) drives it.
+#[pyfunction]
+#[pyo3(signature = (*, url, length, credentials, method = "PUT", chunk_size = 65536,
+    checksum = None, signed = true, headers = None, region = None, time = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn start_chunked<'py>(
+    py: Python<'py>,
+    url: &str,
+    length: u64,
+    credentials: &Bound<'py, Credentials>,
+    method: &str,
+    chunk_size: usize,
+    checksum: Option<&str>,
+    signed: bool,
+    headers: Option<&Bound<'py, PyAny>>,
+    region: Option<&str>,
+    time: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Bound<'py, PyDict>, ChunkEncoder, u64)> {
+    let algorithm = checksum
+        .map(|c| c.parse::<ChecksumAlgorithm>())
+        .transpose()
+        .map_err(|e| error(py, e))?;
+    let mode = match (signed, algorithm) {
+        (true, None) => ChunkedMode::Signed,
+        (true, Some(a)) => ChunkedMode::SignedWithTrailer(a),
+        (false, Some(a)) => ChunkedMode::UnsignedWithTrailer(a),
+        (false, None) => {
+            return Err(invalid(
+                py,
+                "an unsigned aws-chunked upload needs a checksum (crc32, crc32c, crc64nvme, sha1, sha256)",
+            ));
+        }
+    };
+    let layout = ChunkedLayout::new(length, chunk_size, mode).map_err(|e| error(py, e))?;
+    let framing = layout.headers();
+    let given = convert::headers(headers)?;
+    let mut pairs: Vec<(&str, &str)> = convert::pairs(&given)
+        .into_iter()
+        .filter(|(n, _)| !framing.iter().any(|(m, _)| n.eq_ignore_ascii_case(m)))
+        .collect();
+    pairs.extend(framing.iter().map(|(n, v)| (*n, v.as_str())));
+    let request = Request::new(method, url)
+        .map_err(|e| error(py, e))?
+        .with_headers(&pairs)
+        .with_payload(mode.payload());
+    let (service, region) = scope(py, &request, region, Some("s3"))?;
+    let time = convert::time(py, time)?;
+    let creds = &credentials.get().inner;
+    let params = SigningParams::new(creds, &region, &service, time).map_err(|e| error(py, e))?;
+    let signed_request = SIGNER.sign(&request, &params).map_err(|e| error(py, e))?;
+    let out = PyDict::new(py);
+    for (name, value) in &pairs {
+        out.set_item(*name, *value)?;
+    }
+    for (name, value) in signed_request.headers() {
+        out.set_item(name, value)?;
+    }
+    let signer = ChunkSigner::new(SIGNER.signing_key(&params), signed_request.steps(), mode);
+    Ok((
+        out,
+        ChunkEncoder {
+            signer: Mutex::new(Some(signer)),
+        },
+        layout.content_length(),
+    ))
+}
+
+/// Frames and signs the chunks of one aws-chunked body, in order.
+#[pyclass(module = "sigv4._sigv4")]
+pub struct ChunkEncoder {
+    signer: Mutex<Option<ChunkSigner>>,
+}
+
+#[pymethods]
+impl ChunkEncoder {
+    /// One chunk, framed: its header line (length, signature), the data, CRLF.
+    fn chunk<'py>(&self, py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        if data.is_empty() {
+            return Err(invalid(
+                py,
+                "an empty chunk (the final one comes from finish())",
+            ));
+        }
+        let mut guard = self
+            .signer
+            .lock()
+            .map_err(|_| invalid(py, "the chunk encoder is unusable"))?;
+        let Some(signer) = guard.as_mut() else {
+            return Err(invalid(py, "the body is already finished"));
+        };
+        let line = signer.chunk(data);
+        PyBytes::new_with(py, line.len() + data.len() + 2, |out| {
+            let (head, rest) = out.split_at_mut(line.len());
+            head.copy_from_slice(line.as_bytes());
+            let (body, tail) = rest.split_at_mut(data.len());
+            body.copy_from_slice(data);
+            tail.copy_from_slice(b"\r\n");
+            Ok(())
+        })
+    }
+
+    /// The final chunk and the trailer (checksum, its signature).
+    fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let mut guard = self
+            .signer
+            .lock()
+            .map_err(|_| invalid(py, "the chunk encoder is unusable"))?;
+        let Some(signer) = guard.take() else {
+            return Err(invalid(py, "the body is already finished"));
+        };
+        Ok(PyBytes::new(py, signer.finish().as_bytes()))
+    }
+}
+
+/// The rules of `sigv4 serve`'s /sign, for Flask and Django apps.
+#[pyclass(frozen, module = "sigv4", name = "UploadSigner")]
+pub struct UploadSigner {
+    rules: UploadRules,
+    credentials: sigv4::Credentials,
+    region: String,
+}
+
+/// A bucket name (AWS, virtual-hosted) or a (name, endpoint URL) pair (path style).
+fn target(bucket: &Bound<'_, PyAny>, region: &str) -> PyResult<UploadTarget> {
+    if let Ok(name) = bucket.extract::<String>() {
+        let host = format!("{name}.s3.{region}.amazonaws.com");
+        return Ok(UploadTarget::new(&name, &host, false));
+    }
+    let (name, endpoint): (String, String) = bucket.extract()?;
+    let base = endpoint.trim_end_matches('/');
+    let host = base.split_once("://").map_or(base, |(_, rest)| rest);
+    Ok(UploadTarget::new(&name, host, true))
+}
+
+#[pymethods]
+impl UploadSigner {
+    #[new]
+    #[pyo3(signature = (*, credentials, region, buckets, key_prefixes, max_size,
+        content_types = Vec::new(), acls = Vec::new(), max_expiry = 3600, max_skew = 900))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        credentials: &Bound<'_, Credentials>,
+        region: String,
+        buckets: Vec<Bound<'_, PyAny>>,
+        key_prefixes: Vec<String>,
+        max_size: u64,
+        content_types: Vec<String>,
+        acls: Vec<String>,
+        max_expiry: i64,
+        max_skew: i64,
+    ) -> PyResult<Self> {
+        if key_prefixes.is_empty() || key_prefixes.iter().any(String::is_empty) {
+            return Err(invalid(
+                py,
+                "key_prefixes must list non-empty prefixes (uploads/, ...): an empty one would allow every key",
+            ));
+        }
+        if buckets.is_empty() {
+            return Err(invalid(py, "buckets must name at least one bucket"));
+        }
+        let targets = buckets
+            .iter()
+            .map(|b| target(b, &region))
+            .collect::<PyResult<Vec<_>>>()?;
+        let mut rules = UploadRules::new(targets, key_prefixes, max_size);
+        rules.content_types = content_types;
+        rules.acls = acls;
+        rules.max_expiry = convert::seconds(py, "max_expiry", max_expiry)?;
+        rules.max_skew = convert::seconds(py, "max_skew", max_skew)?;
+        Ok(UploadSigner {
+            rules,
+            credentials: credentials.get().inner.clone(),
+            region,
+        })
+    }
+
+    /// Signs a signing request within the rules, or raises.
+    #[pyo3(signature = (body, *, now = None))]
+    fn sign_request<'py>(
+        &self,
+        py: Python<'py>,
+        body: &Bound<'py, PyAny>,
+        now: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let answer = self.answer_of(py, body, now).map_err(|e| error(py, e))?;
+        let out = PyDict::new(py);
+        match answer {
+            UploadAnswer::Policy { policy, signature } => {
+                out.set_item("policy", policy)?;
+                out.set_item("signature", signature)?;
+            }
+            UploadAnswer::Multipart { signature, .. } => out.set_item("signature", signature)?,
+            _ => {}
+        }
+        Ok(out)
+    }
+
+    /// `(status, JSON body)` as `sigv4 serve`'s /sign answers; refusals are logged.
+    #[pyo3(signature = (body, *, now = None))]
+    fn answer<'py>(
+        &self,
+        py: Python<'py>,
+        body: &Bound<'py, PyAny>,
+        now: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<(u16, Bound<'py, PyDict>)> {
+        match self.sign_request(py, body, now) {
+            Ok(signed) => Ok((200, signed)),
+            Err(e) => {
+                let kind: String = e.value(py).getattr("kind")?.extract().unwrap_or_default();
+                let status = if kind == "UploadRefused" { 403 } else { 400 };
+                let logger = py
+                    .import("logging")?
+                    .call_method1("getLogger", ("sigv4.uploads",))?;
+                logger.call_method1(
+                    "warning",
+                    ("refused a signing request: %s", e.value(py).str()?),
+                )?;
+                let out = PyDict::new(py);
+                out.set_item("invalid", true)?;
+                Ok((status, out))
+            }
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "UploadSigner(access_key_id={:?}, region={:?}, buckets={:?}, key_prefixes={:?}, max_size={})",
+            self.credentials.access_key_id(),
+            self.region,
+            self.rules
+                .targets
+                .iter()
+                .map(UploadTarget::bucket)
+                .collect::<Vec<_>>(),
+            self.rules.key_prefixes,
+            self.rules.max_size
+        )
+    }
+}
+
+impl UploadSigner {
+    fn answer_of(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> Result<UploadAnswer, sigv4::Error> {
+        let now = convert::time(py, now).map_err(|_| ErrorKind::InvalidSigningRequest {
+            reason: "now is not a usable time".into(),
+        })?;
+        let body = Body::extract(Some(body)).ok().flatten();
+        let text = body
+            .as_ref()
+            .and_then(|b| std::str::from_utf8(b.as_bytes()).ok())
+            .ok_or_else(|| ErrorKind::InvalidSigningRequest {
+                reason: "the body is not UTF-8 text".into(),
+            })?;
+        self.rules
+            .sign_request(text, &SIGNER, &self.credentials, &self.region, now)
+    }
+}
