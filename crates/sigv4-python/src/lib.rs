@@ -6,6 +6,7 @@
 
 mod convert;
 mod credentials;
+mod plugins;
 mod signing;
 mod uploads;
 mod verifying;
@@ -27,6 +28,7 @@ fn _sigv4(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verifying::diagnose, m)?)?;
     m.add_function(wrap_pyfunction!(uploads::start_chunked, m)?)?;
     m.add_class::<uploads::ChunkEncoder>()?;
+    m.add_class::<plugins::PreparedSigner>()?;
     m.add_class::<uploads::UploadSigner>()?;
     Ok(())
 }

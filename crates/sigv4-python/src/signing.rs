@@ -1,11 +1,12 @@
 //! sign, explain, presign, presign_post and scope_of.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use sigv4::{
     Endpoint, Payload, PolicyCondition, Request, Rules, Settings, SignedRequest, Signer,
     SigningParams, SigningSteps,
@@ -32,7 +33,7 @@ pub fn scope(
         return Ok((service.to_owned(), region.to_owned()));
     }
     let host = request.host().unwrap_or_default();
-    let Some(endpoint) = Endpoint::from_host(host) else {
+    let Some((found_service, found_region)) = HOSTS.lookup(host) else {
         return Err(invalid(
             py,
             format!(
@@ -41,9 +42,44 @@ pub fn scope(
         ));
     };
     Ok((
-        service.map_or(endpoint.service, str::to_owned),
-        region.map_or(endpoint.region, str::to_owned),
+        service.map_or(found_service, str::to_owned),
+        region.map_or(found_region, str::to_owned),
     ))
+}
+
+/// The scopes of the last few hosts: placing a host (`Endpoint::from_host`) costs about
+/// as much as signing, and a program talks to few hosts, again and again.
+static HOSTS: HostScopes = HostScopes {
+    recent: Mutex::new(Vec::new()),
+};
+
+struct HostScopes {
+    /// (host, service, region), the most recent last.
+    recent: Mutex<Vec<(String, String, String)>>,
+}
+
+impl HostScopes {
+    const SIZE: usize = 16;
+
+    fn lookup(&self, host: &str) -> Option<(String, String)> {
+        if let Ok(recent) = self.recent.lock()
+            && let Some((_, service, region)) = recent.iter().rev().find(|(h, _, _)| h == host)
+        {
+            return Some((service.clone(), region.clone()));
+        }
+        let endpoint = Endpoint::from_host(host)?;
+        if let Ok(mut recent) = self.recent.lock() {
+            if recent.len() == Self::SIZE {
+                recent.remove(0);
+            }
+            recent.push((
+                host.to_owned(),
+                endpoint.service.clone(),
+                endpoint.region.clone(),
+            ));
+        }
+        Some((endpoint.service, endpoint.region))
+    }
 }
 
 /// `(service, region)` of a URL's host.
@@ -208,10 +244,21 @@ pub fn sign<'py>(
     let out = PyDict::new(py);
     if let Outcome::Headers(signed) = &outcome {
         for (name, value) in signed.headers() {
-            out.set_item(name, value)?;
+            out.set_item(header_name(py, name), value)?;
         }
     }
     Ok(out)
+}
+
+/// The signer's header names, as interned Python strings.
+pub fn header_name<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
+    match name {
+        "Authorization" => intern!(py, "Authorization").clone(),
+        "X-Amz-Date" => intern!(py, "X-Amz-Date").clone(),
+        "X-Amz-Security-Token" => intern!(py, "X-Amz-Security-Token").clone(),
+        "x-amz-content-sha256" => intern!(py, "x-amz-content-sha256").clone(),
+        other => PyString::new(py, other),
+    }
 }
 
 /// A presigned URL.

@@ -5,16 +5,17 @@
     requests.get("https://polly.eu-west-1.amazonaws.com/v1/voices", auth=auth)
 
 Service and region come from the URL's host (pass `service=` and `region=` for other
-hosts). A streamed body (file, generator) is sent with UNSIGNED-PAYLOAD to S3 and
+hosts; with only `service=`, a host that names no region takes AWS_REGION or the
+profile's). A streamed body (file, generator) is sent with UNSIGNED-PAYLOAD to S3 and
 refused for other services, which need the payload's hash.
 """
 
+import threading
 from typing import Optional
 
 import requests.auth
 
-from ._auth import _Signer
-from ._sigv4 import Credentials
+from ._sigv4 import Credentials, PreparedSigner, default_region
 
 
 class AWSAuth(requests.auth.AuthBase):
@@ -30,13 +31,36 @@ class AWSAuth(requests.auth.AuthBase):
         profile: Optional[str] = None,
         unsigned_payload: bool = False,
     ) -> None:
-        self._signer = _Signer(credentials, region, service, profile, unsigned_payload)
+        if credentials is not None and not isinstance(credentials, Credentials):
+            raise TypeError("credentials must be a sigv4.Credentials (or None: the environment's)")
+        self._settings = (credentials, region, service, profile, unsigned_payload)
+        self._signer: Optional[PreparedSigner] = None
+        self._lock = threading.Lock()
+        if credentials is not None:
+            self._signer = self._make()
+
+    def _make(self) -> PreparedSigner:
+        credentials, region, service, profile, unsigned = self._settings
+        if credentials is None:
+            credentials = Credentials.from_environment(profile=profile)
+        fallback = default_region(profile=profile) if region is None and service else None
+        return PreparedSigner(
+            credentials=credentials,
+            region=region,
+            service=service,
+            fallback_region=fallback,
+            unsigned_payload=unsigned,
+        )
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        body = r.body
-        streaming = body is not None and not isinstance(body, (bytes, str))
-        r.headers.update(self._signer.headers(r.method, r.url, r.headers.items(), body, streaming))
-        return r
+        signer = self._signer
+        if signer is None:
+            # Credentials from the environment and files, looked up once.
+            with self._lock:
+                if self._signer is None:
+                    self._signer = self._make()
+                signer = self._signer
+        return signer.sign_requests(r)
 
     def __repr__(self) -> str:
         return "sigv4.requests.AWSAuth()"

@@ -1,0 +1,133 @@
+//! The requests plugin's hot path: a `PreparedRequest` signed in place from Rust, so that
+//! `sigv4.requests.AWSAuth` costs little more than the signature itself.
+
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+
+use crate::convert::{self, Body, Text, invalid};
+use crate::credentials::Credentials;
+use crate::signing::{Input, Outcome, header_name};
+
+/// Signs `requests.PreparedRequest`s with fixed credentials and scope.
+#[pyclass(frozen, module = "sigv4._sigv4")]
+pub struct PreparedSigner {
+    credentials: sigv4::Credentials,
+    region: Option<String>,
+    service: Option<String>,
+    /// The region for hosts that do not name one (a configured default).
+    fallback_region: Option<String>,
+    unsigned_payload: bool,
+}
+
+#[pymethods]
+impl PreparedSigner {
+    #[new]
+    #[pyo3(signature = (*, credentials, region = None, service = None, fallback_region = None,
+        unsigned_payload = false))]
+    fn new(
+        credentials: &Bound<'_, Credentials>,
+        region: Option<String>,
+        service: Option<String>,
+        fallback_region: Option<String>,
+        unsigned_payload: bool,
+    ) -> Self {
+        PreparedSigner {
+            credentials: credentials.get().inner.clone(),
+            region,
+            service,
+            fallback_region,
+            unsigned_payload,
+        }
+    }
+
+    /// Adds the signature's headers to a `requests.PreparedRequest` and returns it.
+    fn sign_requests<'py>(
+        &self,
+        py: Python<'py>,
+        request: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let method: String = request.getattr(intern!(py, "method"))?.extract()?;
+        let url: String = request.getattr(intern!(py, "url"))?.extract()?;
+        let body = request.getattr(intern!(py, "body"))?;
+        let headers = request.getattr(intern!(py, "headers"))?;
+        // requests' CaseInsensitiveDict keeps {lower name: (name, value)} in `_store` (an
+        // OrderedDict: only its own methods keep its order, so no PyDict_* calls on it);
+        // reading and writing it directly saves CaseInsensitiveDict's Python methods.
+        let store = headers
+            .getattr(intern!(py, "_store"))
+            .ok()
+            .filter(|s| s.is_instance_of::<PyDict>());
+        let pairs = match &store {
+            Some(store) => {
+                let mut pairs = Vec::with_capacity(8);
+                for pair in store.call_method0(intern!(py, "values"))?.try_iter()? {
+                    let pair = pair?;
+                    let pair = pair.cast_into::<PyTuple>()?;
+                    pairs.push((
+                        Text::extract(&pair.get_item(0)?, "a header name")?,
+                        Text::extract(&pair.get_item(1)?, "a header value")?,
+                    ));
+                }
+                pairs
+            }
+            None => convert::headers(Some(&headers))?,
+        };
+        let streaming = !body.is_none()
+            && !body.is_instance_of::<PyBytes>()
+            && !body.is_instance_of::<PyString>();
+        let mut input = Input {
+            method,
+            url,
+            headers: pairs,
+            body: if streaming {
+                None
+            } else {
+                Body::extract(Some(&body))?
+            },
+            payload_hash: None,
+            unsigned_payload: self.unsigned_payload || streaming,
+            region: self.region.clone(),
+            service: self.service.clone(),
+            time: convert::time(py, None)?,
+            s3: None,
+        };
+        let outcome = match input.run(py, &self.credentials, None) {
+            Err(e) if self.fallback_region.is_some() && input.region.is_none() => {
+                // A host that names no region (a custom endpoint): the configured one.
+                input.region.clone_from(&self.fallback_region);
+                input.run(py, &self.credentials, None).map_err(|_| e)?
+            }
+            other => other?,
+        };
+        let (Outcome::Headers(signed), service, _) = outcome else {
+            return Err(invalid(py, "not header-signed"));
+        };
+        if streaming && !service.starts_with("s3") {
+            return Err(invalid(
+                py,
+                format!("a streamed body cannot be signed for {service}: pass the body as bytes"),
+            ));
+        }
+        for (name, value) in signed.headers() {
+            match &store {
+                Some(store) => {
+                    store.set_item(lower_name(py, name), (header_name(py, name), value))?;
+                }
+                None => headers.set_item(header_name(py, name), value)?,
+            }
+        }
+        Ok(request)
+    }
+}
+
+/// A signer header's name in lower case (the key of requests' `_store`), interned.
+fn lower_name<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
+    match name {
+        "Authorization" => intern!(py, "authorization").clone(),
+        "X-Amz-Date" => intern!(py, "x-amz-date").clone(),
+        "X-Amz-Security-Token" => intern!(py, "x-amz-security-token").clone(),
+        "x-amz-content-sha256" => intern!(py, "x-amz-content-sha256").clone(),
+        other => PyString::new(py, &other.to_ascii_lowercase()),
+    }
+}
