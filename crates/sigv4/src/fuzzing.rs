@@ -116,7 +116,8 @@ pub fn chunked(data: &[u8]) {
 
 /// POST policies and the upload rules: parsing a policy (JSON or base64), checking a
 /// form against it, and the rules' checks of a policy and of a multipart string to
-/// sign (a canonical request to parse); must never panic. The first byte picks which.
+/// sign (a canonical request to parse), and a signing endpoint's whole answer
+/// (`UploadRules::sign_request`); must never panic. The first byte picks which.
 ///
 /// ```
 /// sigv4::fuzzing::policy(b"\x00{\"expiration\":\"2015-12-30T12:00:00.000Z\",\"conditions\":[]}");
@@ -144,9 +145,9 @@ pub fn policy(data: &[u8]) {
     let Ok(params) = SigningParams::new(&creds, "us-east-1", "s3", now) else {
         return;
     };
-    match choice % 3 {
+    match choice % 4 {
         0 | 1 => {
-            let parsed = if choice % 3 == 0 {
+            let parsed = if choice % 4 == 0 {
                 PostPolicy::parse(&text)
             } else {
                 PostPolicy::from_base64(&text)
@@ -163,10 +164,17 @@ pub fn policy(data: &[u8]) {
                 let _ = rules.check_policy(&policy, &params, now);
             }
         }
-        _ => {
+        2 => {
             if let Ok(sts) = rules.check_multipart(&text, "20151229/us-east-1/s3/aws4_request", now)
             {
                 assert!(sts.starts_with("AWS4-HMAC-SHA256\n"));
+            }
+        }
+        _ => {
+            // A signing endpoint's whole answer (serve, the Python helpers).
+            let signer = crate::Signer::new();
+            if let Ok(answer) = rules.sign_request(&text, &signer, &creds, "us-east-1", now) {
+                assert!(answer.to_json().contains("\"signature\""));
             }
         }
     }

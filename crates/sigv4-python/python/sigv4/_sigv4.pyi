@@ -207,3 +207,34 @@ class UploadSigner:
     def answer(self, body: Union[bytes, str], *, now: Time = None) -> tuple[int, dict[str, Any]]:
         """As `sigv4 serve`'s /sign: (200, signed) or (400 or 403, {"invalid": True}); the
         reason for a refusal goes to the logger "sigv4.uploads", not to the caller."""
+
+# Used by sigv4.ChunkedUpload and sigv4.requests.AWSAuth.
+class ChunkEncoder:
+    def chunk(self, data: bytes) -> bytes: ...
+    def finish(self) -> bytes: ...
+
+def start_chunked(
+    *,
+    url: str,
+    length: int,
+    credentials: Credentials,
+    method: str = "PUT",
+    chunk_size: int = 65536,
+    checksum: Optional[str] = None,
+    signed: bool = True,
+    headers: Optional[Headers] = None,
+    region: Optional[str] = None,
+    time: Time = None,
+) -> tuple[dict[str, str], ChunkEncoder, int]: ...
+
+class PreparedSigner:
+    def __init__(
+        self,
+        *,
+        credentials: Credentials,
+        region: Optional[str] = None,
+        service: Optional[str] = None,
+        fallback_region: Optional[str] = None,
+        unsigned_payload: bool = False,
+    ) -> None: ...
+    def sign_requests(self, request: Any) -> Any: ...
