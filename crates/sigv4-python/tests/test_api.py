@@ -1,0 +1,422 @@
+"""The Python API itself: typed errors (each exception class where it belongs, all
+subclasses of sigv4.Error), no secret in repr(Credentials), in error messages or in
+explain() output, explain()'s keys and the arithmetic that ties them together (checked
+with hashlib/hmac), the forms the arguments take, scope_of, credentials and region from
+the environment and the profile files, and sign()/presign() against botocore on named
+requests.
+"""
+
+import datetime
+import json
+import sys
+import textwrap
+from urllib.parse import parse_qsl, quote, urlsplit
+
+import pytest
+
+import sigv4
+from conftest import (EMPTY_SHA256, botocore_clock, header, hmac_hex, sha256_hex, signing_key,
+                      string_to_sign)
+
+AKID = "AKIDAPITEST000000000"
+SECRET = "aPiTeSt/sEcReT+kEy/0123456789abcdefghijk"
+TOKEN = "IQoJb3JpZ2luX2VjEApItEsT+tOkEn/vAlUe//=="
+POLLY = "https://polly.eu-west-1.amazonaws.com/v1/voices?LanguageCode=en-US"
+T = "20150830T123600Z"
+
+
+def creds(token=None):
+    return sigv4.Credentials(AKID, SECRET, token)
+
+
+# ---------------------------------------------------------------------------------------
+# Exceptions
+
+
+def test_exception_hierarchy():
+    for cls in (sigv4.InvalidRequestError, sigv4.CredentialsError, sigv4.VerificationError,
+                sigv4.SignatureMismatchError, sigv4.PolicyViolationError):
+        assert issubclass(cls, sigv4.Error)
+    assert issubclass(sigv4.Error, Exception)
+    assert issubclass(sigv4.InvalidRequestError, ValueError)
+    assert issubclass(sigv4.SignatureMismatchError, sigv4.VerificationError)
+
+
+def _sign(**kw):
+    args = dict(method="GET", url=POLLY, credentials=creds(TOKEN), time=T)
+    args.update(kw)
+    return sigv4.sign(**args)
+
+
+def _presign(**kw):
+    args = dict(url=POLLY, credentials=creds(TOKEN), time=T)
+    args.update(kw)
+    return sigv4.presign(**args)
+
+
+INVALID_REQUESTS = {
+    "no scheme": (lambda: _sign(url="polly.eu-west-1.amazonaws.com/v1/voices"), "InvalidUrl"),
+    "ftp scheme": (lambda: _sign(url="ftp://polly.eu-west-1.amazonaws.com/"), "InvalidUrl"),
+    "method with a space": (lambda: _sign(method="G ET"), "InvalidMethod"),
+    "header name with a space": (lambda: _sign(headers={"Bad Name": "x"}), "InvalidHeaderName"),
+    "header value with a line break": (lambda: _sign(headers={"X-A": "a\r\nX-Injected: 1"}), "InvalidHeaderValue"),
+    "time that is no time": (lambda: _sign(time="yesterday"), "InvalidTime"),
+    "payload hash that is no hash": (lambda: _sign(payload_hash="xyz"), "InvalidPayloadHash"),
+    "expiry 0": (lambda: _presign(expires=0), "ExpiryOutOfRange"),
+    "expiry over 7 days": (lambda: _presign(expires=604801), "ExpiryOutOfRange"),
+    "host naming no service": (lambda: _sign(url="http://127.0.0.1:9000/bucket/key"), None),
+    "scope_of a host naming no service": (lambda: sigv4.scope_of("https://example.com/"), None),
+    "scope_of no URL": (lambda: sigv4.scope_of("not a url"), None),
+    "empty secret": (lambda: _sign(credentials=sigv4.Credentials(AKID, "")), None),
+    "presign_post expiry 0": (lambda: sigv4.presign_post(url="https://b.s3.amazonaws.com/", bucket="b", key="k",
+                                                         credentials=creds(), region="us-east-1", expires=0), None),
+}
+
+
+@pytest.mark.parametrize("label", list(INVALID_REQUESTS))
+def test_invalid_requests_raise_invalid_request_error(label):
+    call, kind = INVALID_REQUESTS[label]
+    with pytest.raises(sigv4.InvalidRequestError) as e:
+        call()
+    err = e.value
+    assert isinstance(err, sigv4.Error) and isinstance(err, ValueError)
+    assert isinstance(err.kind, str) and err.kind
+    if kind:
+        assert err.kind == kind
+    text = f"{err} {err!r} {err.args!r}"
+    assert SECRET not in text and TOKEN not in text, text
+
+
+def test_credentials_error(clean_aws_env, monkeypatch):
+    with pytest.raises(sigv4.CredentialsError) as e:
+        sigv4.Credentials.from_environment()
+    assert isinstance(e.value, sigv4.Error) and e.value.kind
+    assert not isinstance(e.value, sigv4.InvalidRequestError)
+    (clean_aws_env / "credentials").write_text(f"[other]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(clean_aws_env / "credentials"))
+    with pytest.raises(sigv4.CredentialsError) as e:
+        sigv4.Credentials.from_environment(profile="missing")
+    assert SECRET not in str(e.value)
+
+
+def test_verification_errors_are_typed():
+    signed = _sign(credentials=creds())
+    headers = dict(signed)
+    # Unknown key: VerificationError, not a mismatch.
+    with pytest.raises(sigv4.VerificationError) as e:
+        sigv4.verify(method="GET", url=POLLY, headers=headers, credentials={}, now=T)
+    assert not isinstance(e.value, sigv4.SignatureMismatchError)
+    # Another secret for the key: a mismatch.
+    with pytest.raises(sigv4.SignatureMismatchError) as e:
+        sigv4.verify(method="GET", url=POLLY, headers=headers,
+                     credentials={AKID: sigv4.Credentials(AKID, SECRET + "x")}, now=T)
+    assert isinstance(e.value, sigv4.VerificationError)
+    text = f"{e.value} {e.value!r}"
+    assert SECRET not in text
+    # What sign() made verifies (a self-check only; botocore's requests: test_verify.py).
+    got = sigv4.verify(method="GET", url=POLLY, headers=headers, credentials={AKID: creds()}, now=T)
+    assert (got["access_key_id"], got["service"], got["region"]) == (AKID, "polly", "eu-west-1")
+
+
+# ---------------------------------------------------------------------------------------
+# No secrets
+
+
+def test_credentials_repr_hides_secret_and_token():
+    c = creds(TOKEN)
+    for text in (repr(c), str(c)):
+        assert SECRET not in text and TOKEN not in text, text
+        assert SECRET[:8] not in text and TOKEN[:8] not in text
+    assert c.access_key_id == AKID
+    assert c.has_session_token is True
+    assert creds().has_session_token is False
+    assert not hasattr(c, "secret_access_key") or SECRET not in repr(getattr(c, "secret_access_key"))
+
+
+@pytest.mark.parametrize("expires", [None, 600])
+def test_explain_shows_no_secret_or_token(expires):
+    out = sigv4.explain(method="GET", url=POLLY, credentials=creds(TOKEN), time=T, expires=expires,
+                        headers={"X-Custom": "1"})
+    text = json.dumps(out)
+    assert SECRET not in text
+    assert TOKEN not in text and quote(TOKEN, safe="") not in text and quote(TOKEN, safe="-_.~") not in text
+    assert json.dumps(TOKEN)[1:-1] not in text
+
+
+def test_sign_and_presign_carry_the_token_where_the_request_needs_it():
+    added = _sign()
+    assert header(added, "X-Amz-Security-Token") == TOKEN
+    assert SECRET not in json.dumps(added)
+    url = _presign()
+    assert ("X-Amz-Security-Token", TOKEN) in parse_qsl(urlsplit(url).query)
+    assert SECRET not in url
+
+
+# ---------------------------------------------------------------------------------------
+# explain()
+
+COMMON_KEYS = {"method", "url", "service", "region", "canonical_request", "canonical_request_hash", "payload_hash",
+               "string_to_sign", "credential_scope", "signed_headers", "signature"}
+
+
+def _signed_headers_text(value):
+    return value if isinstance(value, str) else ";".join(value)
+
+
+def test_explain_keys_and_arithmetic_header_signing():
+    out = sigv4.explain(method="GET", url=POLLY, credentials=creds(), time=T)
+    assert COMMON_KEYS | {"headers"} <= set(out)
+    assert "presigned_url" not in out
+    assert (out["method"], out["service"], out["region"]) == ("GET", "polly", "eu-west-1")
+    assert out["url"].startswith("https://polly.eu-west-1.amazonaws.com/v1/voices")
+    scope = f"{T[:8]}/eu-west-1/polly/aws4_request"
+    assert out["credential_scope"] == scope
+    cr = out["canonical_request"]
+    # The request as AWS documents its canonical form.
+    assert cr == ("GET\n/v1/voices\nLanguageCode=en-US\nhost:polly.eu-west-1.amazonaws.com\n"
+                  f"x-amz-date:{T}\n\nhost;x-amz-date\n{EMPTY_SHA256}")
+    assert out["canonical_request_hash"] == sha256_hex(cr)
+    assert out["payload_hash"] == EMPTY_SHA256
+    assert _signed_headers_text(out["signed_headers"]) == "host;x-amz-date"
+    assert out["string_to_sign"] == string_to_sign(T, scope, cr)
+    assert out["signature"] == hmac_hex(signing_key(SECRET, T[:8], "eu-west-1", "polly"), out["string_to_sign"])
+    assert header(out["headers"], "Authorization") == (
+        f"AWS4-HMAC-SHA256 Credential={AKID}/{scope}, SignedHeaders=host;x-amz-date, Signature={out['signature']}")
+    assert header(out["headers"], "X-Amz-Date") == T
+    # sign() returns the same headers.
+    assert {k.lower(): v for k, v in sigv4.sign(method="GET", url=POLLY, credentials=creds(), time=T).items()} == \
+        {k.lower(): v for k, v in out["headers"].items()}
+
+
+def test_explain_keys_and_arithmetic_presigning():
+    out = sigv4.explain(method="GET", url=POLLY, credentials=creds(), time=T, expires=600)
+    assert COMMON_KEYS | {"presigned_url"} <= set(out)
+    assert "headers" not in out
+    scope = f"{T[:8]}/eu-west-1/polly/aws4_request"
+    q = dict(parse_qsl(urlsplit(out["presigned_url"]).query))
+    assert q["X-Amz-Credential"] == f"{AKID}/{scope}"
+    assert (q["X-Amz-Date"], q["X-Amz-Expires"], q["X-Amz-SignedHeaders"]) == (T, "600", "host")
+    assert q["X-Amz-Signature"] == out["signature"]
+    assert q["LanguageCode"] == "en-US"
+    assert out["string_to_sign"] == string_to_sign(T, scope, out["canonical_request"])
+    assert out["signature"] == hmac_hex(signing_key(SECRET, T[:8], "eu-west-1", "polly"), out["string_to_sign"])
+    assert out["presigned_url"] == sigv4.presign(url=POLLY, credentials=creds(), time=T, expires=600)
+
+
+def test_argument_forms_give_the_same_signature():
+    ref = sigv4.explain(method="PUT", url="https://b.s3.us-west-2.amazonaws.com/k", credentials=creds(), time=T,
+                        headers=[("Content-Type", "text/plain"), ("X-Amz-Meta-A", "1")], body=b"hello")
+    assert ref["payload_hash"] == sha256_hex(b"hello")
+    for body in (bytearray(b"hello"), memoryview(b"hello"), "hello"):
+        for headers in ({"Content-Type": "text/plain", "X-Amz-Meta-A": "1"},
+                        [("X-Amz-Meta-A", "1"), ("Content-Type", "text/plain")]):
+            out = sigv4.explain(method="PUT", url="https://b.s3.us-west-2.amazonaws.com/k", credentials=creds(),
+                                time=T, headers=headers, body=body)
+            assert out["signature"] == ref["signature"], (type(body), headers)
+    hashed = sigv4.explain(method="PUT", url="https://b.s3.us-west-2.amazonaws.com/k", credentials=creds(), time=T,
+                           headers={"Content-Type": "text/plain", "X-Amz-Meta-A": "1"},
+                           payload_hash=sha256_hex(b"hello"))
+    assert hashed["signature"] == ref["signature"]
+
+
+@pytest.mark.parametrize("time", [
+    "20150830T123600Z",
+    1440938160,
+    1440938160.0,
+    datetime.datetime(2015, 8, 30, 12, 36, tzinfo=datetime.timezone.utc),
+    datetime.datetime(2015, 8, 30, 14, 36, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
+])
+def test_time_forms(time):
+    out = sigv4.sign(method="GET", url=POLLY, credentials=creds(), time=time)
+    assert header(out, "X-Amz-Date") == "20150830T123600Z"
+
+
+def test_time_defaults_to_now():
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    got = header(sigv4.sign(method="GET", url=POLLY, credentials=creds()), "X-Amz-Date")
+    t = datetime.datetime.strptime(got, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
+    assert before - datetime.timedelta(seconds=2) <= t <= before + datetime.timedelta(seconds=5)
+
+
+def test_unsigned_payload_and_s3_rules():
+    s3 = sigv4.explain(method="PUT", url="https://b.s3.eu-west-1.amazonaws.com/a%20b", credentials=creds(),
+                       time=T, body=b"data", unsigned_payload=True)
+    assert s3["service"] == "s3" and s3["payload_hash"] == "UNSIGNED-PAYLOAD"
+    assert header(s3["headers"], "x-amz-content-sha256") == "UNSIGNED-PAYLOAD"
+    assert s3["canonical_request"].split("\n")[1] == "/a%20b"  # S3: the path as sent
+    url = "https://abc123.execute-api.eu-central-1.amazonaws.com/prod/a%20b"
+    generic = sigv4.explain(method="GET", url=url, credentials=creds(), time=T)
+    assert generic["service"] == "execute-api"
+    assert generic["canonical_request"].split("\n")[1] == "/prod/a%2520b"  # generic: encoded once more
+    forced = sigv4.explain(method="GET", url=url, credentials=creds(), time=T, s3=True)
+    assert forced["canonical_request"].split("\n")[1] == "/prod/a%20b"
+    assert header(forced["headers"], "x-amz-content-sha256") == EMPTY_SHA256
+    unforced = sigv4.explain(method="GET", url="https://b.s3.eu-west-1.amazonaws.com/a%20b", credentials=creds(),
+                             time=T, s3=False)
+    assert unforced["canonical_request"].split("\n")[1] == "/a%2520b"
+    given = sigv4.explain(method="GET", url=url, credentials=creds(), time=T, service="iam", region="us-east-1")
+    assert given["credential_scope"] == f"{T[:8]}/us-east-1/iam/aws4_request"
+
+
+# ---------------------------------------------------------------------------------------
+# scope_of, credentials and region from the environment
+
+
+@pytest.mark.parametrize("url,scope", [
+    ("https://email.us-east-1.amazonaws.com/", ("ses", "us-east-1")),
+    ("https://polly.eu-west-1.amazonaws.com/v1/voices", ("polly", "eu-west-1")),
+    ("https://kinesis.ap-southeast-2.amazonaws.com/", ("kinesis", "ap-southeast-2")),
+    ("https://my-bucket.s3.eu-west-1.amazonaws.com/key", ("s3", "eu-west-1")),
+    ("https://abc123.execute-api.eu-central-1.amazonaws.com/prod", ("execute-api", "eu-central-1")),
+])
+def test_scope_of(url, scope):
+    assert sigv4.scope_of(url) == scope
+
+
+def test_scope_of_agrees_with_botocore_on_sts_and_ses():
+    """botocore's own endpoint resolution for a few services (its data, not ours)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    for service, region in [("ses", "eu-west-1"), ("sts", "ap-northeast-1"), ("cloudwatch", "us-west-2")]:
+        client = session.create_client(service, region_name=region, aws_access_key_id="a", aws_secret_access_key="b")
+        endpoint = client.meta.endpoint_url
+        signing = client.meta.service_model.signing_name
+        assert sigv4.scope_of(endpoint) == (signing, region), endpoint
+
+
+def test_credentials_from_environment_variables(clean_aws_env, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", AKID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    c = sigv4.Credentials.from_environment()
+    assert c.access_key_id == AKID and not c.has_session_token
+    assert _same_signature(c, creds())
+    monkeypatch.setenv("AWS_SESSION_TOKEN", TOKEN)
+    c = sigv4.Credentials.from_environment()
+    assert c.has_session_token
+    assert header(sigv4.sign(method="GET", url=POLLY, credentials=c, time=T), "X-Amz-Security-Token") == TOKEN
+    assert SECRET not in repr(c) and TOKEN not in repr(c)
+
+
+def _same_signature(a, b):
+    sa = sigv4.sign(method="GET", url=POLLY, credentials=a, time=T)
+    sb = sigv4.sign(method="GET", url=POLLY, credentials=b, time=T)
+    return header(sa, "Authorization") == header(sb, "Authorization")
+
+
+def test_credentials_and_region_from_profile_files(clean_aws_env, monkeypatch):
+    home = clean_aws_env
+    (home / "credentials").write_text(textwrap.dedent(f"""\
+        [default]
+        aws_access_key_id = AKIDDEFAULT000000000
+        aws_secret_access_key = defaultSecret
+        [work]
+        aws_access_key_id = {AKID}
+        aws_secret_access_key = {SECRET}
+        """))
+    (home / "config").write_text(textwrap.dedent(f"""\
+        [default]
+        region = ca-central-1
+        [profile work]
+        region = eu-north-1
+        [profile proc]
+        region = sa-east-1
+        credential_process = {sys.executable} -c "import json; print(json.dumps({{'Version': 1, 'AccessKeyId': '{AKID}', 'SecretAccessKey': '{SECRET}', 'SessionToken': '{TOKEN}'}}))"
+        """))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))
+    assert sigv4.Credentials.from_environment().access_key_id == "AKIDDEFAULT000000000"
+    assert sigv4.default_region() == "ca-central-1"
+    work = sigv4.Credentials.from_environment(profile="work")
+    assert work.access_key_id == AKID and _same_signature(work, creds())
+    assert sigv4.default_region(profile="work") == "eu-north-1"
+    monkeypatch.setenv("AWS_PROFILE", "work")
+    assert sigv4.Credentials.from_environment().access_key_id == AKID
+    assert sigv4.default_region() == "eu-north-1"
+    proc = sigv4.Credentials.from_environment(profile="proc")
+    assert proc.has_session_token and _same_signature(proc, creds(TOKEN))
+    assert sigv4.default_region(profile="proc") == "sa-east-1"
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-1")
+    assert sigv4.default_region() == "us-west-1"
+    monkeypatch.setenv("AWS_REGION", "ap-south-1")
+    assert sigv4.default_region() == "ap-south-1"
+    # Environment keys win over the profile (unless a profile is named).
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENV000000000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "envSecret")
+    assert sigv4.Credentials.from_environment().access_key_id == "AKIDFROMENV000000000"
+
+
+def test_no_region_anywhere(clean_aws_env):
+    assert sigv4.default_region() is None
+
+
+def test_version():
+    assert isinstance(sigv4.__version__, str) and sigv4.__version__[0].isdigit()
+
+
+# ---------------------------------------------------------------------------------------
+# sign()/presign() against botocore on named requests
+
+
+NAMED = [
+    ("GET", POLLY, {}, b"", "polly", "eu-west-1"),
+    ("POST", "https://kinesis.us-east-1.amazonaws.com/",
+     {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "Kinesis_20131202.PutRecord"},
+     b'{"StreamName":"s","Data":"aGk=","PartitionKey":"p"}', "kinesis", "us-east-1"),
+    ("POST", "https://email.us-east-1.amazonaws.com/", {"Content-Type": "application/x-www-form-urlencoded"},
+     b"Action=SendEmail&Source=a%40example.com&Message.Subject.Data=Hi", "ses", "us-east-1"),
+    ("PUT", "https://my-bucket.s3.us-west-2.amazonaws.com/docs/report%202024.txt", {"Content-Type": "text/plain"},
+     b"hello, world", "s3", "us-west-2"),
+]
+
+
+@pytest.mark.parametrize("token", [None, TOKEN])
+@pytest.mark.parametrize("method,url,headers,body,service,region", NAMED)
+def test_sign_matches_botocore(method, url, headers, body, service, region, token):
+    from botocore.auth import S3SigV4Auth, SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    req = AWSRequest(method=method, url=url, data=body, headers=dict(headers))
+    cls = S3SigV4Auth if service == "s3" else SigV4Auth
+    with botocore_clock(datetime.datetime(2015, 8, 30, 12, 36)):
+        cls(Credentials(AKID, SECRET, token), service, region).add_auth(req)
+    ours = sigv4.sign(method=method, url=url, credentials=creds(token), headers=headers, body=body, time=T)
+    assert header(ours, "Authorization") == req.headers["Authorization"]
+    if service == "s3":
+        assert header(ours, "x-amz-content-sha256") == req.headers["X-Amz-Content-SHA256"]
+
+
+@pytest.mark.parametrize("token", [None, TOKEN])
+def test_presign_matches_botocore(token):
+    from botocore.auth import S3SigV4QueryAuth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    url = "https://my-bucket.s3.us-east-1.amazonaws.com/reports/q1%20summary.pdf?response-content-type=text%2Fplain"
+    req = AWSRequest(method="GET", url=url)
+    with botocore_clock(datetime.datetime(2015, 8, 30, 12, 36)):
+        S3SigV4QueryAuth(Credentials(AKID, SECRET, token), "s3", "us-east-1", expires=900).add_auth(req)
+    ours = sigv4.presign(url=url, credentials=creds(token), expires=900, time=T)
+    assert sorted(parse_qsl(urlsplit(ours).query)) == sorted(parse_qsl(urlsplit(req.url).query))
+    assert urlsplit(ours).path == urlsplit(req.url).path
+
+
+# ---------------------------------------------------------------------------------------
+# Arguments of the wrong type or out of range: never signed as something else.
+
+
+@pytest.mark.parametrize("body", [5, [1, 2], 3.5, {"a": 1}])
+def test_body_of_another_type_is_a_type_error(body):
+    """body is bytes, bytearray, memoryview, str or None (the .pyi): an int must not be
+    signed as that many zero bytes, nor a list of ints as their bytes."""
+    with pytest.raises(TypeError):
+        sigv4.sign(method="POST", url=POLLY, credentials=creds(), body=body, time=T)
+
+
+@pytest.mark.parametrize("time", [float("nan"), float("inf"), -1, 10**20, "2015-13-45T99:00:00Z"])
+def test_time_out_of_range_is_an_invalid_request(time):
+    """Not signed at some other instant (NaN is not 1970), and reported as the package's
+    error (InvalidRequestError, kind InvalidTime), not as a bare OverflowError."""
+    with pytest.raises(sigv4.InvalidRequestError):
+        sigv4.sign(method="GET", url=POLLY, credentials=creds(), time=time)
