@@ -197,7 +197,12 @@ pub mod credentials {
             crate::creds::require(&flags, &env, &client)
                 .await
                 .map(|found| (found.credentials, found.source))
-                .map_err(|e| e.message)
+                // The same search, in words for a library's caller (no flags there).
+                .map_err(|e| {
+                    e.message
+                        .replace("--access-key-id/--secret-access-key (not given), ", "")
+                        .replace("--profile", "the profile argument")
+                })
         })
     }
 

@@ -6,7 +6,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyMemoryView, PyString};
 use sigv4::{ErrorKind, SigningTime};
 
 /// The exception classes of `sigv4/_errors.py`, loaded once.
@@ -151,16 +151,18 @@ impl Body {
         if let Ok(b) = value.extract::<PyBackedBytes>() {
             return Ok(Some(Body::Bytes(b)));
         }
-        // memoryview and other buffers: as bytes.
-        let bytes = value
-            .py()
-            .import("builtins")?
-            .getattr("bytes")?
-            .call1((value,))
-            .map_err(|_| {
-                PyTypeError::new_err("body must be bytes, bytearray, memoryview or str")
-            })?;
-        Ok(Some(Body::Bytes(bytes.extract::<PyBackedBytes>()?)))
+        if value.is_instance_of::<PyMemoryView>() {
+            let bytes = value
+                .py()
+                .import("builtins")?
+                .getattr("bytes")?
+                .call1((value,))?;
+            return Ok(Some(Body::Bytes(bytes.extract::<PyBackedBytes>()?)));
+        }
+        Err(PyTypeError::new_err(format!(
+            "body must be bytes, bytearray, memoryview or str, not {}",
+            value.get_type().name()?
+        )))
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -180,14 +182,17 @@ pub fn time(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Signin
         }
         Some(v) => v,
     };
+    let out_of_range = || invalid(py, "the time is out of range");
     let seconds = if value.is_instance_of::<PyString>() {
         let text: PyBackedStr = value.extract()?;
         let parsed = SigningTime::parse(&text).or_else(|_| SigningTime::parse_iso8601(&text));
         return parsed.map_err(|e| error(py, e));
+    } else if value.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err("a time must not be a bool"));
     } else if value.is_instance_of::<PyInt>() {
-        value.extract::<i64>()?
+        value.extract::<i64>().map_err(|_| out_of_range())?
     } else if value.is_instance_of::<PyFloat>() {
-        value.extract::<f64>()?.floor() as i64
+        finite_seconds(value.extract::<f64>()?).ok_or_else(out_of_range)?
     } else if value.hasattr("timestamp")? {
         let aware = if value.getattr("tzinfo")?.is_none() {
             let utc = py.import("datetime")?.getattr("timezone")?.getattr("utc")?;
@@ -197,7 +202,8 @@ pub fn time(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Signin
         } else {
             value.clone()
         };
-        aware.call_method0("timestamp")?.extract::<f64>()?.floor() as i64
+        let stamp = aware.call_method0("timestamp")?.extract::<f64>()?;
+        finite_seconds(stamp).ok_or_else(out_of_range)?
     } else {
         return Err(PyTypeError::new_err(
             "a time must be None, Unix seconds, a datetime or a string like 20150830T123600Z",
@@ -211,4 +217,12 @@ pub fn seconds(py: Python<'_>, what: &str, value: i64) -> PyResult<std::time::Du
     u64::try_from(value)
         .map(std::time::Duration::from_secs)
         .map_err(|_| invalid(py, format!("{what} must not be negative")))
+}
+
+/// Whole seconds of a finite float within i64 (NaN and infinities are not times).
+fn finite_seconds(value: f64) -> Option<i64> {
+    let floor = value.floor();
+    // i64::MAX as f64 rounds up to 2^63: stay strictly below it.
+    (floor.is_finite() && floor >= i64::MIN as f64 && floor < i64::MAX as f64)
+        .then_some(floor as i64)
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Mutex;
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use sigv4::{
@@ -22,10 +23,10 @@ use crate::signing::{SIGNER, scope};
 pub fn start_chunked<'py>(
     py: Python<'py>,
     url: &str,
-    length: u64,
+    length: i64,
     credentials: &Bound<'py, Credentials>,
     method: &str,
-    chunk_size: usize,
+    chunk_size: i64,
     checksum: Option<&str>,
     signed: bool,
     headers: Option<&Bound<'py, PyAny>>,
@@ -47,6 +48,9 @@ pub fn start_chunked<'py>(
             ));
         }
     };
+    let length = u64::try_from(length).map_err(|_| invalid(py, "length must not be negative"))?;
+    let chunk_size = usize::try_from(chunk_size)
+        .map_err(|_| invalid(py, "chunk_size must be 8 KiB (8192) to 16 MiB"))?;
     let layout = ChunkedLayout::new(length, chunk_size, mode).map_err(|e| error(py, e))?;
     let framing = layout.headers();
     let given = convert::headers(headers)?;
@@ -142,9 +146,22 @@ fn target(bucket: &Bound<'_, PyAny>, region: &str) -> PyResult<UploadTarget> {
         let host = format!("{name}.s3.{region}.amazonaws.com");
         return Ok(UploadTarget::new(&name, &host, false));
     }
-    let (name, endpoint): (String, String) = bucket.extract()?;
+    let (name, endpoint): (String, String) = bucket
+        .extract()
+        .map_err(|_| PyTypeError::new_err("a bucket is a name or a (name, endpoint URL) pair"))?;
     let base = endpoint.trim_end_matches('/');
-    let host = base.split_once("://").map_or(base, |(_, rest)| rest);
+    let host = base
+        .strip_prefix("http://")
+        .or_else(|| base.strip_prefix("https://"))
+        .filter(|h| !h.is_empty() && !h.contains(['/', '?', '#', ' ']));
+    let Some(host) = host else {
+        return Err(invalid(
+            bucket.py(),
+            format!(
+                "bucket {name:?}: the endpoint must be a URL like http://127.0.0.1:9000, not {endpoint:?}"
+            ),
+        ));
+    };
     Ok(UploadTarget::new(&name, host, true))
 }
 
@@ -172,6 +189,10 @@ impl UploadSigner {
                 "key_prefixes must list non-empty prefixes (uploads/, ...): an empty one would allow every key",
             ));
         }
+        // The region must be one a credential scope can hold.
+        let epoch = sigv4::SigningTime::from_unix_seconds(0).map_err(|e| error(py, e))?;
+        SigningParams::new(&credentials.get().inner, &region, "s3", epoch)
+            .map_err(|e| error(py, e))?;
         if buckets.is_empty() {
             return Err(invalid(py, "buckets must name at least one bucket"));
         }

@@ -1,5 +1,8 @@
 //! verify (server side) and diagnose.
 
+use std::cell::RefCell;
+
+use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyMapping};
 use sigv4::{
@@ -56,22 +59,50 @@ pub fn verify<'py>(
             "credentials must map access key IDs to sigv4.Credentials, or be a callable",
         ));
     }
+    // An exception raised by the lookup, or a value that is not Credentials, is raised
+    // after verification (which then fails with UnknownAccessKey) instead of its error.
+    let failed: RefCell<Option<PyErr>> = RefCell::new(None);
     let lookup = |id: &str| -> Option<sigv4::Credentials> {
         let found = match &mapping {
-            Some(m) => m.get_item(id).ok()?,
-            None => credentials.call1((id,)).ok()?,
+            Some(m) => match m.get_item(id) {
+                Ok(found) => found,
+                Err(e) if e.is_instance_of::<PyKeyError>(py) => return None,
+                Err(e) => {
+                    failed.replace(Some(e));
+                    return None;
+                }
+            },
+            None => match credentials.call1((id,)) {
+                Ok(found) => found,
+                Err(e) => {
+                    failed.replace(Some(e));
+                    return None;
+                }
+            },
         };
-        let found = found.cast::<Credentials>().ok()?;
-        Some(found.get().inner.clone())
+        if found.is_none() {
+            return None;
+        }
+        match found.cast::<Credentials>() {
+            Ok(found) => Some(found.get().inner.clone()),
+            Err(_) => {
+                failed.replace(Some(PyTypeError::new_err(
+                    "the credentials lookup must give sigv4.Credentials or None",
+                )));
+                None
+            }
+        }
     };
     let mut settings = VerifySettings::default();
     settings.max_skew = convert::seconds(py, "max_skew", max_skew)?;
     settings.regions = regions;
     settings.services = services;
     let verifier = Verifier::new(lookup).with_settings(settings);
-    let verified = verifier
-        .verify(method, target, &pairs, received, now)
-        .map_err(|e| error(py, e))?;
+    let verified = verifier.verify(method, target, &pairs, received, now);
+    if let Some(e) = failed.take() {
+        return Err(e);
+    }
+    let verified = verified.map_err(|e| error(py, e))?;
     let out = PyDict::new(py);
     out.set_item("access_key_id", &verified.access_key_id)?;
     out.set_item("region", &verified.region)?;

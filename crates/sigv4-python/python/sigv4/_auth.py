@@ -1,14 +1,22 @@
 """What the requests and httpx plugins share: credentials found once, scope per URL."""
 
 import threading
+import time
 from typing import Optional
 
 from ._errors import InvalidRequestError
 from ._sigv4 import Credentials, default_region, scope_of, sign
 
 
+#: How long credentials found in the environment or the profile files are used before
+#: they are looked up again (assumed-role credentials are cached on disk until shortly
+#: before they expire, so a lookup is cheap and gives fresh ones when needed).
+RENEW_SECONDS = 300.0
+
+
 class _Signer:
-    __slots__ = ("_credentials", "_profile", "_region", "_service", "_unsigned", "_lock")
+    __slots__ = ("_credentials", "_renew_at", "_profile", "_region", "_service", "_unsigned",
+                 "_lock")
 
     def __init__(
         self,
@@ -21,6 +29,7 @@ class _Signer:
         if credentials is not None and not isinstance(credentials, Credentials):
             raise TypeError("credentials must be a sigv4.Credentials (or None: the environment's)")
         self._credentials = credentials
+        self._renew_at = float("inf")
         self._profile = profile
         self._region = region
         self._service = service
@@ -29,11 +38,13 @@ class _Signer:
 
     def credentials(self) -> Credentials:
         creds = self._credentials
-        if creds is None:
-            # As botocore: the environment, then the profile files, looked up once.
+        if creds is None or self._renew_at < time.monotonic():
+            # As botocore: the environment, then the profile files; looked up again
+            # after RENEW_SECONDS so that temporary credentials are renewed.
             with self._lock:
-                if self._credentials is None:
+                if self._credentials is None or self._renew_at < time.monotonic():
                     self._credentials = Credentials.from_environment(profile=self._profile)
+                    self._renew_at = time.monotonic() + RENEW_SECONDS
                 creds = self._credentials
         return creds
 

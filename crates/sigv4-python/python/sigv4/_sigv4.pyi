@@ -4,14 +4,17 @@ import datetime
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
-#: A signing time: None (now), Unix seconds, an aware datetime, or "20150830T123600Z".
+#: A signing time: None (now), Unix seconds (int or float), a datetime (a naive one is
+#: taken as UTC, as botocore's clock gives it: pass datetime.now(timezone.utc), not
+#: datetime.now()), or a string, "20150830T123600Z" or ISO 8601.
 Time = Union[None, int, float, str, datetime.datetime]
 Condition = Union[Mapping[str, str], Sequence[Any]]
 
 __version__: str
 
 class Error(Exception):
-    """Every error this package raises. `kind` names the core's error (e.g. "InvalidUrl")."""
+    """Every error this package raises. `kind` names the core's error (e.g. "InvalidUrl"),
+    or "InvalidArgument" (a Python argument), or "Credentials" (no usable credentials)."""
     kind: str
 
 class InvalidRequestError(Error, ValueError):
@@ -67,7 +70,10 @@ def sign(
 ) -> dict[str, str]:
     """Header signing. Returns the headers to add (Authorization, X-Amz-Date, and
     X-Amz-Security-Token / x-amz-content-sha256 when needed). Service and region come
-    from the URL's host unless given; `s3` forces S3 (True) or generic (False) rules."""
+    from the URL's host unless given; `s3` forces S3 (True) or generic (False) rules.
+    The payload: `unsigned_payload` (UNSIGNED-PAYLOAD), else `payload_hash` (the body's
+    SHA-256 in hex, when already known: the body is then not hashed again), else the
+    SHA-256 of `body` (none: empty)."""
 
 def explain(
     *,

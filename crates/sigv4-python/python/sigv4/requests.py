@@ -11,10 +11,12 @@ refused for other services, which need the payload's hash.
 """
 
 import threading
+import time
 from typing import Optional
 
 import requests.auth
 
+from ._auth import RENEW_SECONDS
 from ._sigv4 import Credentials, PreparedSigner, default_region
 
 
@@ -35,6 +37,9 @@ class AWSAuth(requests.auth.AuthBase):
             raise TypeError("credentials must be a sigv4.Credentials (or None: the environment's)")
         self._settings = (credentials, region, service, profile, unsigned_payload)
         self._signer: Optional[PreparedSigner] = None
+        # Credentials from the environment are looked up again after a while, so that
+        # temporary ones (AssumeRole, credential_process) are renewed as they expire.
+        self._renew_at = float("inf")
         self._lock = threading.Lock()
         if credentials is not None:
             self._signer = self._make()
@@ -43,6 +48,7 @@ class AWSAuth(requests.auth.AuthBase):
         credentials, region, service, profile, unsigned = self._settings
         if credentials is None:
             credentials = Credentials.from_environment(profile=profile)
+            self._renew_at = time.monotonic() + RENEW_SECONDS
         fallback = default_region(profile=profile) if region is None and service else None
         return PreparedSigner(
             credentials=credentials,
@@ -54,10 +60,9 @@ class AWSAuth(requests.auth.AuthBase):
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         signer = self._signer
-        if signer is None:
-            # Credentials from the environment and files, looked up once.
+        if signer is None or self._renew_at < time.monotonic():
             with self._lock:
-                if self._signer is None:
+                if self._signer is None or self._renew_at < time.monotonic():
                     self._signer = self._make()
                 signer = self._signer
         return signer.sign_requests(r)
