@@ -1,6 +1,7 @@
 //! Python values in (headers, bodies, times) and core errors out.
 
-use std::time::SystemTime;
+use std::cell::Cell;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -177,9 +178,7 @@ impl Body {
 /// (`20150830T123600Z`) or ISO 8601 string.
 pub fn time(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<SigningTime> {
     let value = match value.filter(|v| !v.is_none()) {
-        None => {
-            return SigningTime::from_system_time(SystemTime::now()).map_err(|e| error(py, e));
-        }
+        None => return now(py),
         Some(v) => v,
     };
     let out_of_range = || invalid(py, "the time is out of range");
@@ -225,4 +224,24 @@ fn finite_seconds(value: f64) -> Option<i64> {
     // i64::MAX as f64 rounds up to 2^63: stay strictly below it.
     (floor.is_finite() && floor >= i64::MIN as f64 && floor < i64::MAX as f64)
         .then_some(floor as i64)
+}
+
+thread_local! {
+    /// The last "now", formatted: requests signed within one second share it.
+    static NOW: Cell<Option<SigningTime>> = const { Cell::new(None) };
+}
+
+/// The current time (the front end reads the clock; the core does not).
+fn now(py: Python<'_>) -> PyResult<SigningTime> {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| invalid(py, "the clock is before 1970"))?
+        .as_secs();
+    let secs = i64::try_from(secs).map_err(|_| invalid(py, "the clock is out of range"))?;
+    if let Some(time) = NOW.get().filter(|t| t.unix_seconds() == secs) {
+        return Ok(time);
+    }
+    let time = SigningTime::from_unix_seconds(secs).map_err(|e| error(py, e))?;
+    NOW.set(Some(time));
+    Ok(time)
 }

@@ -77,8 +77,8 @@ impl PreparedSigner {
             && !body.is_instance_of::<PyBytes>()
             && !body.is_instance_of::<PyString>();
         let mut input = Input {
-            method,
-            url,
+            method: &method,
+            url: &url,
             headers: pairs,
             body: if streaming {
                 None
@@ -87,15 +87,15 @@ impl PreparedSigner {
             },
             payload_hash: None,
             unsigned_payload: self.unsigned_payload || streaming,
-            region: self.region.clone(),
-            service: self.service.clone(),
+            region: self.region.as_deref(),
+            service: self.service.as_deref(),
             time: convert::time(py, None)?,
             s3: None,
         };
         let outcome = match input.run(py, &self.credentials, None) {
             Err(e) if self.fallback_region.is_some() && input.region.is_none() => {
                 // A host that names no region (a custom endpoint): the configured one.
-                input.region.clone_from(&self.fallback_region);
+                input.region = self.fallback_region.as_deref();
                 input.run(py, &self.credentials, None).map_err(|_| e)?
             }
             other => other?,

@@ -1,6 +1,6 @@
 //! sign, explain, presign, presign_post and scope_of.
 
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use pyo3::exceptions::PyTypeError;
@@ -22,15 +22,38 @@ pub static SIGNER: LazyLock<Signer> = LazyLock::new(Signer::new);
 /// Bodies past this size are hashed with the GIL released.
 const DETACH_BODY: usize = 256 * 1024;
 
+/// A service or region name: as the caller gave it, or from the host cache.
+pub enum Name<'a> {
+    Given(&'a str),
+    Cached(Arc<str>),
+}
+
+impl std::ops::Deref for Name<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Name::Given(s) => s,
+            Name::Cached(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
 /// (service, region) to sign with: as given, else from the URL's host.
-pub fn scope(
+pub fn scope<'a>(
     py: Python<'_>,
     request: &Request<'_>,
-    region: Option<&str>,
-    service: Option<&str>,
-) -> PyResult<(String, String)> {
+    region: Option<&'a str>,
+    service: Option<&'a str>,
+) -> PyResult<(Name<'a>, Name<'a>)> {
     if let (Some(region), Some(service)) = (region, service) {
-        return Ok((service.to_owned(), region.to_owned()));
+        return Ok((Name::Given(service), Name::Given(region)));
     }
     let host = request.host().unwrap_or_default();
     let Some((found_service, found_region)) = HOSTS.lookup(host) else {
@@ -42,8 +65,8 @@ pub fn scope(
         ));
     };
     Ok((
-        service.map_or(found_service, str::to_owned),
-        region.map_or(found_region, str::to_owned),
+        service.map_or(Name::Cached(found_service), Name::Given),
+        region.map_or(Name::Cached(found_region), Name::Given),
     ))
 }
 
@@ -53,32 +76,32 @@ static HOSTS: HostScopes = HostScopes {
     recent: Mutex::new(Vec::new()),
 };
 
+/// (host, service, region), the most recent last.
+type Placed = (Box<str>, Arc<str>, Arc<str>);
+
 struct HostScopes {
-    /// (host, service, region), the most recent last.
-    recent: Mutex<Vec<(String, String, String)>>,
+    recent: Mutex<Vec<Placed>>,
 }
 
 impl HostScopes {
     const SIZE: usize = 16;
 
-    fn lookup(&self, host: &str) -> Option<(String, String)> {
+    fn lookup(&self, host: &str) -> Option<(Arc<str>, Arc<str>)> {
         if let Ok(recent) = self.recent.lock()
-            && let Some((_, service, region)) = recent.iter().rev().find(|(h, _, _)| h == host)
+            && let Some((_, service, region)) = recent.iter().rev().find(|(h, _, _)| &**h == host)
         {
-            return Some((service.clone(), region.clone()));
+            return Some((Arc::clone(service), Arc::clone(region)));
         }
         let endpoint = Endpoint::from_host(host)?;
+        let (service, region): (Arc<str>, Arc<str>) =
+            (endpoint.service.into(), endpoint.region.into());
         if let Ok(mut recent) = self.recent.lock() {
             if recent.len() == Self::SIZE {
                 recent.remove(0);
             }
-            recent.push((
-                host.to_owned(),
-                endpoint.service.clone(),
-                endpoint.region.clone(),
-            ));
+            recent.push((host.into(), Arc::clone(&service), Arc::clone(&region)));
         }
-        Some((endpoint.service, endpoint.region))
+        Some((service, region))
     }
 }
 
@@ -86,7 +109,8 @@ impl HostScopes {
 #[pyfunction]
 pub fn scope_of(py: Python<'_>, url: &str) -> PyResult<(String, String)> {
     let request = Request::new("GET", url).map_err(|e| error(py, e))?;
-    scope(py, &request, None, None)
+    let (service, region) = scope(py, &request, None, None)?;
+    Ok((service.to_string(), region.to_string()))
 }
 
 fn settings(s3: Option<bool>) -> Settings {
@@ -100,15 +124,15 @@ fn settings(s3: Option<bool>) -> Settings {
 }
 
 /// The arguments shared by sign, explain and presign, converted.
-pub struct Input {
-    pub method: String,
-    pub url: String,
+pub struct Input<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
     pub headers: Vec<(Text, Text)>,
     pub body: Option<Body>,
-    pub payload_hash: Option<String>,
+    pub payload_hash: Option<&'a str>,
     pub unsigned_payload: bool,
-    pub region: Option<String>,
-    pub service: Option<String>,
+    pub region: Option<&'a str>,
+    pub service: Option<&'a str>,
     pub time: sigv4::SigningTime,
     pub s3: Option<bool>,
 }
@@ -128,14 +152,15 @@ impl Outcome {
     }
 }
 
-impl Input {
-    /// Signs (or presigns for `expires`), with the GIL released for large bodies.
+impl<'a> Input<'a> {
+    /// Signs (or presigns for `expires`), with the GIL released for large bodies; the
+    /// answer, and the service and region signed with.
     pub fn run(
         &self,
         py: Python<'_>,
         credentials: &sigv4::Credentials,
         expires: Option<Duration>,
-    ) -> PyResult<(Outcome, String, String)> {
+    ) -> PyResult<(Outcome, Name<'a>, Name<'a>)> {
         let headers = convert::pairs(&self.headers);
         let payload = if self.unsigned_payload {
             if self.payload_hash.is_some() {
@@ -145,23 +170,18 @@ impl Input {
                 ));
             }
             Payload::Unsigned
-        } else if let Some(hash) = &self.payload_hash {
+        } else if let Some(hash) = self.payload_hash {
             Payload::Precomputed(hash)
         } else if let Some(body) = &self.body {
             Payload::Bytes(body.as_bytes())
         } else {
             Payload::Empty
         };
-        let request = Request::new(&self.method, &self.url)
+        let request = Request::new(self.method, self.url)
             .map_err(|e| error(py, e))?
             .with_headers(&headers)
             .with_payload(payload);
-        let (service, region) = scope(
-            py,
-            &request,
-            self.region.as_deref(),
-            self.service.as_deref(),
-        )?;
+        let (service, region) = scope(py, &request, self.region, self.service)?;
         let params = SigningParams::new(credentials, &region, &service, self.time)
             .map_err(|e| error(py, e))?
             .with_settings(settings(self.s3));
@@ -181,28 +201,28 @@ impl Input {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn input(
+fn input<'a>(
     py: Python<'_>,
-    method: &str,
-    url: &str,
+    method: &'a str,
+    url: &'a str,
     headers: Option<&Bound<'_, PyAny>>,
     body: Option<&Bound<'_, PyAny>>,
-    payload_hash: Option<&str>,
+    payload_hash: Option<&'a str>,
     unsigned_payload: bool,
-    region: Option<&str>,
-    service: Option<&str>,
+    region: Option<&'a str>,
+    service: Option<&'a str>,
     time: Option<&Bound<'_, PyAny>>,
     s3: Option<bool>,
-) -> PyResult<Input> {
+) -> PyResult<Input<'a>> {
     Ok(Input {
-        method: method.to_owned(),
-        url: url.to_owned(),
+        method,
+        url,
         headers: convert::headers(headers)?,
         body: Body::extract(body)?,
-        payload_hash: payload_hash.map(str::to_owned),
+        payload_hash,
         unsigned_payload,
-        region: region.map(str::to_owned),
-        service: service.map(str::to_owned),
+        region,
+        service,
         time: convert::time(py, time)?,
         s3,
     })
@@ -327,10 +347,10 @@ pub fn explain<'py>(
     let (outcome, service, region) = input.run(py, &credentials.get().inner, expires)?;
     let steps = outcome.steps();
     let out = PyDict::new(py);
-    out.set_item("method", &input.method)?;
-    out.set_item("url", &input.url)?;
-    out.set_item("service", service)?;
-    out.set_item("region", region)?;
+    out.set_item("method", input.method)?;
+    out.set_item("url", input.url)?;
+    out.set_item("service", &*service)?;
+    out.set_item("region", &*region)?;
     out.set_item("canonical_request", steps.redacted_canonical_request())?;
     out.set_item("canonical_request_hash", steps.canonical_request_hash())?;
     out.set_item("payload_hash", steps.payload_hash())?;
@@ -393,6 +413,7 @@ pub fn presign_post<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let request = Request::new("POST", url).map_err(|e| error(py, e))?;
     let (_, region) = scope(py, &request, region, Some("s3"))?;
+    let region = region.to_string();
     let time = convert::time(py, time)?;
     let fields = convert::headers(fields)?;
     let fields = convert::pairs(&fields);
