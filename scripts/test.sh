@@ -51,6 +51,9 @@ step "tests (unit, AWS suite, S3 examples, botocore differentials, endpoints, CL
 # pipefail makes a test failure fail the script.
 cargo test --workspace --locked -- --show-output 2>&1 | grep -v "^test .* ok$"
 
+step "Python package: wheel (maturin), fresh-venv install and import time, pytest, speed"
+scripts/python-test.sh
+
 step "browser upload: Fine Uploader in Chromium, signed by sigv4 serve, stored in s3s-fs"
 scripts/browser_test.sh
 
