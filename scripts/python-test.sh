@@ -19,10 +19,11 @@ if [ "$(cat "$venv/.stamp" 2>/dev/null || true)" != "$want" ]; then
     printf '%s\n' "$want" > "$venv/.stamp"
 fi
 
-# The wheel: release build, a plain linux tag (it is for this machine's glibc).
+# The wheel: the `wheel` profile (release, fat LTO), a plain linux tag (it is for this
+# machine's glibc).
 rm -rf target/wheels
 start=$SECONDS
-"$venv/bin/maturin" build --release --locked --quiet -m "$pkg/Cargo.toml" \
+"$venv/bin/maturin" build --profile wheel --locked --quiet -m "$pkg/Cargo.toml" \
     --compatibility linux --out target/wheels
 wheel=$(ls target/wheels/sigv4-*.whl)
 say "built $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KiB) in $((SECONDS - start)) s"
