@@ -4,7 +4,8 @@ use pyo3::prelude::*;
 
 use crate::convert::{error, raise};
 
-/// An access key pair and an optional session token.
+/// An access key pair and an optional session token. The secret and the token are
+/// zeroized when the object is freed and never appear in repr().
 #[pyclass(frozen, module = "sigv4", name = "Credentials")]
 pub struct Credentials {
     pub inner: sigv4::Credentials,
@@ -39,7 +40,10 @@ impl Credentials {
         self.inner.has_session_token()
     }
 
-    /// The credentials the AWS CLI would use (environment, then profile files).
+    /// As the AWS CLI and botocore: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+    /// (/AWS_SESSION_TOKEN), else the profile (`profile`, else AWS_PROFILE, else default) in
+    /// ~/.aws/credentials and ~/.aws/config (static keys, credential_process, role_arn).
+    /// Raises CredentialsError.
     #[staticmethod]
     #[pyo3(signature = (*, profile = None))]
     fn from_environment(py: Python<'_>, profile: Option<&str>) -> PyResult<Self> {
@@ -63,7 +67,7 @@ impl Credentials {
     }
 }
 
-/// `AWS_REGION`, `AWS_DEFAULT_REGION`, else the profile's `region`.
+/// AWS_REGION, AWS_DEFAULT_REGION, else the profile's `region`.
 #[pyfunction]
 #[pyo3(signature = (*, profile = None))]
 pub fn default_region(py: Python<'_>, profile: Option<&str>) -> Option<String> {

@@ -105,7 +105,8 @@ impl HostScopes {
     }
 }
 
-/// `(service, region)` of a URL's host.
+/// (service, region) that AWS signs a request to this URL's host with
+/// (`email.us-east-1.amazonaws.com` -> ("ses", "us-east-1")). Raises InvalidRequestError.
 #[pyfunction]
 pub fn scope_of(py: Python<'_>, url: &str) -> PyResult<(String, String)> {
     let request = Request::new("GET", url).map_err(|e| error(py, e))?;
@@ -228,7 +229,12 @@ fn input<'a>(
     })
 }
 
-/// Header signing: the headers to add.
+/// Header signing. Returns the headers to add (Authorization, X-Amz-Date, and
+/// X-Amz-Security-Token / x-amz-content-sha256 when needed). Service and region come
+/// from the URL's host unless given; `s3` forces S3 (True) or generic (False) rules.
+/// The payload: `unsigned_payload` (UNSIGNED-PAYLOAD), else `payload_hash` (the body's
+/// SHA-256 in hex, when already known: the body is then not hashed again), else the
+/// SHA-256 of `body` (none: empty).
 #[pyfunction]
 #[pyo3(signature = (*, method, url, credentials, headers = None, body = None, payload_hash = None,
     unsigned_payload = false, region = None, service = None, time = None, s3 = None))]
@@ -281,7 +287,7 @@ pub fn header_name<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyStr
     }
 }
 
-/// A presigned URL.
+/// A presigned URL valid for `expires` seconds (1 to 604800).
 #[pyfunction]
 #[pyo3(signature = (*, url, credentials, method = "GET", expires = 3600, headers = None,
     region = None, service = None, time = None, s3 = None))]
@@ -308,7 +314,11 @@ pub fn presign<'py>(
     }
 }
 
-/// Every step of signing, as a dict; no secret in it.
+/// Every step of signing (header signing, or presigning when `expires` is given):
+/// keys "method", "url", "service", "region", "canonical_request" (session token
+/// redacted), "canonical_request_hash", "payload_hash", "string_to_sign",
+/// "credential_scope", "signed_headers", "signature", "headers" (dict, header signing)
+/// or "presigned_url". No secret appears.
 #[pyfunction]
 #[pyo3(signature = (*, method, url, credentials, headers = None, body = None, payload_hash = None,
     unsigned_payload = false, region = None, service = None, time = None, s3 = None, expires = None))]
@@ -394,7 +404,10 @@ fn redact_token(url: &str) -> String {
     format!("{base}?{}", query.join("&"))
 }
 
-/// An S3 POST policy form: `{"url", "fields"}`.
+/// An S3 POST policy for a browser form, as boto3's generate_presigned_post:
+/// {"url": url, "fields": {name: value, ...}}. `key` ending in "${filename}" allows any
+/// name under its prefix. Conditions as in the policy JSON: {"acl": "public-read"},
+/// ["starts-with", "$Content-Type", "image/"], ["content-length-range", 1, 10485760].
 #[pyfunction]
 #[pyo3(signature = (*, url, bucket, key, credentials, region = None, fields = None,
     conditions = None, expires = 3600, time = None))]

@@ -132,7 +132,14 @@ impl ChunkEncoder {
     }
 }
 
-/// The rules of `sigv4 serve`'s /sign, for Flask and Django apps.
+/// The signing rules of `sigv4 serve`, for a Flask or Django app serving Fine Uploader:
+/// signs POST policies and multipart-upload string-to-signs only when they stay within
+/// the buckets, key prefixes, size, content types and ACLs given.
+///
+/// `buckets`: names (virtual-hosted at s3.REGION.amazonaws.com) or (name, endpoint
+/// URL) pairs for S3-compatible stores (path style). `content_types`: allowed types,
+/// an entry ending in "/" allowing a family ("image/"); none: any. `acls`: allowed
+/// canned ACLs; none: no acl field allowed.
 #[pyclass(frozen, module = "sigv4", name = "UploadSigner")]
 pub struct UploadSigner {
     rules: UploadRules,
@@ -169,7 +176,7 @@ fn target(bucket: &Bound<'_, PyAny>, region: &str) -> PyResult<UploadTarget> {
 impl UploadSigner {
     #[new]
     #[pyo3(signature = (*, credentials, region, buckets, key_prefixes, max_size,
-        content_types = Vec::new(), acls = Vec::new(), max_expiry = 3600, max_skew = 900))]
+        content_types = None, acls = None, max_expiry = 3600, max_skew = 900))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -178,8 +185,8 @@ impl UploadSigner {
         buckets: Vec<Bound<'_, PyAny>>,
         key_prefixes: Vec<String>,
         max_size: u64,
-        content_types: Vec<String>,
-        acls: Vec<String>,
+        content_types: Option<Vec<String>>,
+        acls: Option<Vec<String>>,
         max_expiry: i64,
         max_skew: i64,
     ) -> PyResult<Self> {
@@ -201,8 +208,8 @@ impl UploadSigner {
             .map(|b| target(b, &region))
             .collect::<PyResult<Vec<_>>>()?;
         let mut rules = UploadRules::new(targets, key_prefixes, max_size);
-        rules.content_types = content_types;
-        rules.acls = acls;
+        rules.content_types = content_types.unwrap_or_default();
+        rules.acls = acls.unwrap_or_default();
         rules.max_expiry = convert::seconds(py, "max_expiry", max_expiry)?;
         rules.max_skew = convert::seconds(py, "max_skew", max_skew)?;
         Ok(UploadSigner {
@@ -212,7 +219,10 @@ impl UploadSigner {
         })
     }
 
-    /// Signs a signing request within the rules, or raises.
+    /// Signs a Fine Uploader signature request (its JSON body) if the rules allow it:
+    /// {"policy", "signature"} for a POST policy, {"signature"} for a multipart request's
+    /// string to sign. Raises InvalidRequestError (malformed: HTTP 400) or
+    /// PolicyViolationError (outside the rules: HTTP 403).
     #[pyo3(signature = (body, *, now = None))]
     fn sign_request<'py>(
         &self,
@@ -233,7 +243,8 @@ impl UploadSigner {
         Ok(out)
     }
 
-    /// `(status, JSON body)` as `sigv4 serve`'s /sign answers; refusals are logged.
+    /// As `sigv4 serve`'s /sign: (200, signed) or (400 or 403, {"invalid": True}); the
+    /// reason for a refusal goes to the logger "sigv4.uploads", not to the caller.
     #[pyo3(signature = (body, *, now = None))]
     fn answer<'py>(
         &self,

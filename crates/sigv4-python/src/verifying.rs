@@ -24,7 +24,11 @@ fn split_url(url: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Checks a signed request; raises VerificationError / SignatureMismatchError.
+/// Server side: checks a header-signed or presigned request. `url` may be a full URL
+/// or the request target ("/path?query"); `credentials` maps access key IDs to
+/// Credentials. Returns {"access_key_id", "region", "service", "time" (amz date),
+/// "signed_headers", "payload_hash", "presigned"}. Raises VerificationError or
+/// SignatureMismatchError.
 #[pyfunction]
 #[pyo3(signature = (*, method, url, headers, credentials, body = None, now = None, max_skew = 900,
     regions = None, services = None))]
@@ -114,7 +118,11 @@ pub fn verify<'py>(
     Ok(out)
 }
 
-/// Names the cause of a signature error.
+/// Names the cause of a SignatureDoesNotMatch (or similar) error. `response` is
+/// AWS's error body; the request sent (method, url, headers, body) and/or what you
+/// computed (canonical_request, string_to_sign, signature). Returns {"findings": [{"cause",
+/// "message", "fix", "evidence": [...]}], "canonical_request": {"aws", "theirs",
+/// "correct"}, "string_to_sign": {...}, "aws_error": {...} or None, "notes": [...]}.
 #[pyfunction]
 #[pyo3(signature = (*, response = None, method = None, url = None, headers = None, body = None,
     canonical_request = None, string_to_sign = None, signature = None, credentials = None, now = None))]

@@ -198,13 +198,15 @@ class UploadSigner:
         buckets: Sequence[Union[str, tuple[str, str]]],
         key_prefixes: Sequence[str],
         max_size: int,
-        content_types: Sequence[str] = (),
-        acls: Sequence[str] = (),
+        content_types: Optional[Sequence[str]] = None,
+        acls: Optional[Sequence[str]] = None,
         max_expiry: int = 3600,
         max_skew: int = 900,
     ) -> None:
         """`buckets`: names (virtual-hosted at s3.REGION.amazonaws.com) or (name, endpoint
-        URL) pairs for S3-compatible stores (path style)."""
+        URL) pairs for S3-compatible stores (path style). `content_types`: allowed types,
+        an entry ending in "/" allowing a family ("image/"); none: any. `acls`: allowed
+        canned ACLs; none: no acl field allowed."""
     def sign_request(self, body: Union[bytes, str], *, now: Time = None) -> dict[str, str]:
         """Signs a Fine Uploader signature request (its JSON body) if the rules allow it:
         {"policy", "signature"} for a POST policy, {"signature"} for a multipart request's
