@@ -501,6 +501,15 @@ fn path_style_canonical(parts: &CanonicalParts<'_>, authority: &str, bucket: &st
 }
 
 /// What a signing endpoint answers to an uploader, from [`UploadRules::sign_request`].
+///
+/// ```
+/// use sigv4::UploadAnswer;
+/// let answer = UploadAnswer::Policy { policy: "eyJ9".into(), signature: "ab".into() };
+/// if let UploadAnswer::Policy { signature, .. } = &answer {
+///     assert_eq!(signature, "ab");
+/// }
+/// assert_eq!(answer.to_json(), r#"{"policy":"eyJ9","signature":"ab"}"#);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UploadAnswer {
@@ -562,7 +571,10 @@ impl UploadRules {
     /// let answer = rules.sign_request(policy, &Signer::new(), &creds, "us-east-1", now)?;
     /// assert!(matches!(answer, UploadAnswer::Policy { .. }));
     /// let too_big = policy.replace("1000", "2000000");
-    /// assert!(rules.sign_request(&too_big, &Signer::new(), &creds, "us-east-1", now).is_err());
+    /// let refused = rules.sign_request(&too_big, &Signer::new(), &creds, "us-east-1", now);
+    /// assert!(matches!(refused.unwrap_err().kind(), sigv4::ErrorKind::UploadRefused { .. }));
+    /// let garbage = rules.sign_request("{", &Signer::new(), &creds, "us-east-1", now);
+    /// assert!(matches!(garbage.unwrap_err().kind(), sigv4::ErrorKind::InvalidSigningRequest { .. }));
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn sign_request(
