@@ -70,8 +70,11 @@ impl SigningTime {
     /// ```
     pub fn parse(input: &str) -> Result<Self> {
         let b = input.as_bytes();
-        let digits: Vec<u8> = match b.len() {
-            16 if b[8] == b'T' && b[15] == b'Z' => [&b[..8], &b[9..15]].concat(),
+        // Where the 14 digits (YYYYMMDDHHMMSS) sit in each form.
+        const AMZ: [usize; 14] = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
+        const ISO: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+        let at = match b.len() {
+            16 if b[8] == b'T' && b[15] == b'Z' => &AMZ,
             20 if b[4] == b'-'
                 && b[7] == b'-'
                 && b[10] == b'T'
@@ -79,15 +82,7 @@ impl SigningTime {
                 && b[16] == b':'
                 && b[19] == b'Z' =>
             {
-                [
-                    &b[..4],
-                    &b[5..7],
-                    &b[8..10],
-                    &b[11..13],
-                    &b[14..16],
-                    &b[17..19],
-                ]
-                .concat()
+                &ISO
             }
             _ => {
                 return Err(Error::time(
@@ -96,6 +91,7 @@ impl SigningTime {
                 ));
             }
         };
+        let digits: [u8; 14] = std::array::from_fn(|i| b[at[i]]);
         if !digits.iter().all(u8::is_ascii_digit) {
             return Err(Error::time(input, "expected digits"));
         }
