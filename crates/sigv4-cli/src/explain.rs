@@ -179,7 +179,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         }
         Mode::Presign(_) => {
             line("6. Presigned URL".into());
-            line(format!("   {}", redact_url_token(&signed.url)));
+            line(format!("   {}", sigv4::redact_url_token(&signed.url)));
         }
     }
     print!("{out}");
@@ -195,19 +195,4 @@ fn payload_note(hash: &str) -> &'static str {
         h if h.starts_with("STREAMING-") => "aws-chunked: each chunk is signed on its own",
         _ => "SHA-256 of the body, hex",
     }
-}
-
-/// The URL with the X-Amz-Security-Token value hidden.
-fn redact_url_token(url: &str) -> String {
-    let Some((base, query)) = url.split_once('?') else {
-        return url.to_owned();
-    };
-    let parts: Vec<String> = query
-        .split('&')
-        .map(|p| match p.split_once('=') {
-            Some(("X-Amz-Security-Token", _)) => "X-Amz-Security-Token=<redacted>".to_owned(),
-            _ => p.to_owned(),
-        })
-        .collect();
-    format!("{base}?{}", parts.join("&"))
 }

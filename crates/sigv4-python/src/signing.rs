@@ -383,25 +383,10 @@ pub fn explain<'py>(
             out.set_item("headers", headers)?;
         }
         Outcome::Presigned(p) => {
-            out.set_item("presigned_url", redact_token(p.url()))?;
+            out.set_item("presigned_url", sigv4::redact_url_token(p.url()))?;
         }
     }
     Ok(out)
-}
-
-/// A presigned URL with its `X-Amz-Security-Token` value replaced.
-fn redact_token(url: &str) -> String {
-    let Some((base, query)) = url.split_once('?') else {
-        return url.to_owned();
-    };
-    let query: Vec<String> = query
-        .split('&')
-        .map(|p| match p.split_once('=') {
-            Some(("X-Amz-Security-Token", _)) => "X-Amz-Security-Token=<redacted>".to_owned(),
-            _ => p.to_owned(),
-        })
-        .collect();
-    format!("{base}?{}", query.join("&"))
 }
 
 /// An S3 POST policy for a browser form, as boto3's generate_presigned_post:

@@ -95,7 +95,7 @@ pub use settings::{
 };
 pub use sign::{
     ALGORITHM, EMPTY_SHA256, MAX_EXPIRY, PresignedUrl, SignedRequest, Signer, SigningParams,
-    SigningSteps,
+    SigningSteps, redact_url_token,
 };
 pub use time::SigningTime;
 pub use upload_rules::{UploadAnswer, UploadRules, UploadTarget};

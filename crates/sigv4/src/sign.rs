@@ -393,6 +393,22 @@ pub(crate) fn redact_query_token(query: &str) -> String {
     redact_query(query, &["X-Amz-Security-Token"])
 }
 
+/// A URL with its `X-Amz-Security-Token` value replaced by `<redacted>`: a presigned URL
+/// as a person may see it (explain output, logs). The signature is kept.
+///
+/// ```
+/// let url = "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=secret&X-Amz-Signature=ab";
+/// assert_eq!(sigv4::redact_url_token(url),
+///     "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=<redacted>&X-Amz-Signature=ab");
+/// assert_eq!(sigv4::redact_url_token("https://h/p"), "https://h/p");
+/// ```
+pub fn redact_url_token(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, query)) => format!("{base}?{}", redact_query_token(query)),
+        None => url.to_owned(),
+    }
+}
+
 /// Replaces the values of the named parameters in a query string.
 fn redact_query(query: &str, names: &[&str]) -> String {
     query
