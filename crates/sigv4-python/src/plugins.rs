@@ -8,6 +8,7 @@ use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use crate::convert::{self, Body, Text, invalid};
 use crate::credentials::Credentials;
 use crate::signing::{Input, Outcome, header_name};
+use sigv4::SignedRequest;
 
 /// Signs `requests.PreparedRequest`s with fixed credentials and scope.
 #[pyclass(frozen, module = "sigv4._sigv4")]
@@ -76,7 +77,7 @@ impl PreparedSigner {
         let streaming = !body.is_none()
             && !body.is_instance_of::<PyBytes>()
             && !body.is_instance_of::<PyString>();
-        let mut input = Input {
+        let input = Input {
             method: &method,
             url: &url,
             headers: pairs,
@@ -92,17 +93,7 @@ impl PreparedSigner {
             time: convert::time(py, None)?,
             s3: None,
         };
-        let outcome = match input.run(py, &self.credentials, None) {
-            Err(e) if self.fallback_region.is_some() && input.region.is_none() => {
-                // A host that names no region (a custom endpoint): the configured one.
-                input.region = self.fallback_region.as_deref();
-                input.run(py, &self.credentials, None).map_err(|_| e)?
-            }
-            other => other?,
-        };
-        let (Outcome::Headers(signed), service, _) = outcome else {
-            return Err(invalid(py, "not header-signed"));
-        };
+        let (signed, service) = self.sign(py, input)?;
         if streaming && !service.starts_with("s3") {
             return Err(invalid(
                 py,
@@ -118,6 +109,59 @@ impl PreparedSigner {
             }
         }
         Ok(request)
+    }
+
+    /// The headers to add to a request (httpx's): as `sigv4.sign`, with this signer's
+    /// credentials and scope, at the current time.
+    #[pyo3(signature = (*, method, url, headers = None, body = None))]
+    fn sign_headers<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        url: &str,
+        headers: Option<&Bound<'py, PyAny>>,
+        body: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let input = Input {
+            method,
+            url,
+            headers: convert::headers(headers)?,
+            body: Body::extract(body)?,
+            payload_hash: None,
+            unsigned_payload: self.unsigned_payload,
+            region: self.region.as_deref(),
+            service: self.service.as_deref(),
+            time: convert::time(py, None)?,
+            s3: None,
+        };
+        let (signed, _) = self.sign(py, input)?;
+        let out = PyDict::new(py);
+        for (name, value) in signed.headers() {
+            out.set_item(header_name(py, name), value)?;
+        }
+        Ok(out)
+    }
+}
+
+impl PreparedSigner {
+    /// Header-signs `input`; for a host that names no region (a custom endpoint), with
+    /// the configured one. The signed request and the service it was signed for.
+    fn sign<'a>(
+        &'a self,
+        py: Python<'_>,
+        mut input: Input<'a>,
+    ) -> PyResult<(SignedRequest, String)> {
+        let outcome = match input.run(py, &self.credentials, None) {
+            Err(e) if self.fallback_region.is_some() && input.region.is_none() => {
+                input.region = self.fallback_region.as_deref();
+                input.run(py, &self.credentials, None).map_err(|_| e)?
+            }
+            other => other?,
+        };
+        match outcome {
+            (Outcome::Headers(signed), service, _) => Ok((signed, service.to_string())),
+            _ => Err(invalid(py, "not header-signed")),
+        }
     }
 }
 

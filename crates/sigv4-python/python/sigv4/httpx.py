@@ -8,37 +8,26 @@ Service and region come from the URL's host (pass `service=` and `region=` for o
 hosts). The body is read before signing (its hash is signed).
 """
 
-from typing import Generator, Optional
+from typing import Generator
 
 import httpx
 
-from ._auth import _Signer
-from ._sigv4 import Credentials
+from ._auth import _AWSAuth
 
 
-class AWSAuth(httpx.Auth):
-    """Signs httpx requests with SigV4."""
+class AWSAuth(_AWSAuth, httpx.Auth):
+    """Signs httpx requests with SigV4. Keyword arguments: `credentials` (else the
+    environment's, renewed every 5 minutes), `region`, `service`, `profile`,
+    `unsigned_payload`."""
 
     requires_request_body = True
 
-    def __init__(
-        self,
-        *,
-        credentials: Optional[Credentials] = None,
-        region: Optional[str] = None,
-        service: Optional[str] = None,
-        profile: Optional[str] = None,
-        unsigned_payload: bool = False,
-    ) -> None:
-        self._signer = _Signer(credentials, region, service, profile, unsigned_payload)
-
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        signed = self._signer.headers(
-            request.method,
-            str(request.url),
-            request.headers.multi_items(),
-            request.content,
-            False,
+        signed = self._signer.prepared().sign_headers(
+            method=request.method,
+            url=str(request.url),
+            headers=request.headers.multi_items(),
+            body=request.content,
         )
         request.headers.update(signed)
         yield request
