@@ -26,7 +26,9 @@ botocore.signers.get_current_datetime = bc._frozen_current_datetime
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1"]
 
 
-def case(rng, i, session):
+def gen_inputs(rng):
+    """One random form request: scope, credentials, bucket, key (exact or a
+    `${filename}` prefix), fields each named by a condition, size range, time, expiry."""
     region = rng.choice(REGIONS)
     ak, sk, token = bc.gen_credentials(rng)
     bucket = "b" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789-") for _ in range(rng.randint(3, 20))) + "x"
@@ -46,21 +48,34 @@ def case(rng, i, session):
         conditions.append({"x-amz-meta-owner": fields["x-amz-meta-owner"]})
     now = bc.gen_time(rng)
     expires = rng.choice([60, 600, 3600, 86400, rng.randint(1, 604800)])
+    return dict(region=region, ak=ak, sk=sk, token=token, bucket=bucket, key=key,
+                key_is_prefix=key_is_prefix, max_size=max_size, prefix=prefix, fields=fields,
+                conditions=conditions, now=now, expires=expires)
+
+
+def presigned_post(session, c):
+    """botocore's generate_presigned_post for gen_inputs' request, its clock at c["now"]."""
     client = session.create_client(
-        "s3", region_name=region, aws_access_key_id=ak, aws_secret_access_key=sk,
-        aws_session_token=token, config=Config(signature_version="s3v4"))
-    bc._FROZEN_NOW[0] = now
+        "s3", region_name=c["region"], aws_access_key_id=c["ak"], aws_secret_access_key=c["sk"],
+        aws_session_token=c["token"], config=Config(signature_version="s3v4"))
+    bc._FROZEN_NOW[0] = c["now"]
     try:
-        post = client.generate_presigned_post(
-            Bucket=bucket, Key=key, Fields=dict(fields), Conditions=conditions, ExpiresIn=expires)
+        return client.generate_presigned_post(
+            Bucket=c["bucket"], Key=c["key"], Fields=dict(c["fields"]), Conditions=c["conditions"],
+            ExpiresIn=c["expires"])
     finally:
         bc._FROZEN_NOW[0] = None
+
+
+def case(rng, i, session):
+    c = gen_inputs(rng)
+    post = presigned_post(session, c)
     return {
-        "id": f"boto3-post-{i}", "bucket": bucket, "url": post["url"],
+        "id": f"boto3-post-{i}", "bucket": c["bucket"], "url": post["url"],
         "fields": [[k, v] for k, v in post["fields"].items()],
-        "max_size": max_size, "content_type_prefix": prefix, "key_is_prefix": key_is_prefix,
-        "region": region, "access_key_id": ak, "secret_access_key": sk, "session_token": token,
-        "time": now.strftime("%Y%m%dT%H%M%SZ"), "expires": expires,
+        "max_size": c["max_size"], "content_type_prefix": c["prefix"], "key_is_prefix": c["key_is_prefix"],
+        "region": c["region"], "access_key_id": c["ak"], "secret_access_key": c["sk"],
+        "session_token": c["token"], "time": c["now"].strftime("%Y%m%dT%H%M%SZ"), "expires": c["expires"],
     }
 
 
