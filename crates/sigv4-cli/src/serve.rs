@@ -377,15 +377,8 @@ fn presign_answer(state: &AppState, ask: &PresignAsk) -> std::result::Result<Val
         .content_type
         .as_deref()
         .unwrap_or("application/octet-stream");
-    let type_ok = rules.content_types.is_empty()
-        || rules.content_types.iter().any(|t| {
-            if t.ends_with('/') {
-                content_type.starts_with(t.as_str())
-            } else {
-                content_type.eq_ignore_ascii_case(t)
-            }
-        });
-    if !type_ok || content_type.bytes().any(|b| b < 0x20) {
+    // The same check as policies and multipart uploads get.
+    if !rules.allows_content_type(content_type) {
         return Err(format!("content type {content_type:?} is not allowed"));
     }
     let expires = ask.expires.unwrap_or(rules.max_expiry.as_secs().min(900));

@@ -751,6 +751,9 @@ fn signs_what_the_rules_allow_and_nothing_else() {
         json!({"method": "POST", "key": "", "contentType": "image/png"}),
         json!({"method": "PUT", "key": "user/a\n.png", "contentType": "image/png"}),
         json!({"method": "PUT", "key": "user/a.png", "extra": 1}),
+        json!({"method": "PUT", "key": "user/a.png", "contentType": "image/png\u{7f}"}),
+        json!({"method": "PUT", "key": "user/a.png", "contentType": "imagex/png"}),
+        json!({"method": "POST", "key": "user/a.png", "contentType": "text/html"}),
     ] {
         let (status, answer) = post(&server, "/presign", ask.to_string().as_bytes(), bearer);
         assert!(
@@ -768,6 +771,17 @@ fn signs_what_the_rules_allow_and_nothing_else() {
         &server,
         "/presign",
         json!({"method": "PUT", "key": "user/a.png", "contentType": "image/png"})
+            .to_string()
+            .as_bytes(),
+        bearer,
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.contains("X-Amz-Signature="), "{answer}");
+    // Content types are compared as policies compare them: without regard to case.
+    let (status, answer) = post(
+        &server,
+        "/presign",
+        json!({"method": "PUT", "key": "user/a.png", "contentType": "Image/PNG"})
             .to_string()
             .as_bytes(),
         bearer,

@@ -133,6 +133,22 @@ impl UploadRules {
                 .any(|p| !p.is_empty() && key.starts_with(p.as_str()))
     }
 
+    /// Whether an object may be stored with this content type: one of
+    /// [`content_types`](Self::content_types) (a family such as `image/` or `image/*`
+    /// allows its members), compared without regard to case as MIME types are; never
+    /// with control characters.
+    ///
+    /// ```
+    /// let mut rules = sigv4::UploadRules::new(vec![], vec!["up/".into()], 1024);
+    /// rules.content_types = vec!["image/".into(), "application/pdf".into()];
+    /// assert!(rules.allows_content_type("image/png") && rules.allows_content_type("Image/PNG"));
+    /// assert!(rules.allows_content_type("application/PDF"));
+    /// assert!(!rules.allows_content_type("text/html") && !rules.allows_content_type("image/png\n"));
+    /// ```
+    pub fn allows_content_type(&self, value: &str) -> bool {
+        self.content_type_allowed(value, false)
+    }
+
     fn content_type_allowed(&self, value: &str, prefix_only: bool) -> bool {
         if value.bytes().any(|b| b < 0x20 || b == 0x7f) {
             return false;
