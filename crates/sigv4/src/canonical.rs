@@ -157,6 +157,9 @@ pub(crate) fn remove_dot_segments(path: &str) -> Cow<'_, str> {
 /// Appends the canonical query: each name and value decoded and re-encoded the AWS
 /// way, sorted by name then value. `added` pairs are already encoded.
 fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) {
+    if raw.is_empty() && added.is_empty() {
+        return;
+    }
     let mut pairs: Pairs<'q> = SmallVec::new();
     let b = raw.as_bytes();
     // Most queries are unreserved characters, '=' and '&' only: then a branch-free check
@@ -173,7 +176,7 @@ fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) 
                 pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
             }
         }
-        push_pairs(out, pairs, added);
+        push_pairs(out, &mut pairs, added);
         return;
     }
     // Otherwise one pass finds the separators and whether each part is already canonical.
@@ -207,13 +210,13 @@ fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) 
         };
         pairs.push((part(k, plain[0]), part(v, plain[1])));
     }
-    push_pairs(out, pairs, added);
+    push_pairs(out, &mut pairs, added);
 }
 
 type Pairs<'q> = SmallVec<[(Cow<'q, str>, Cow<'q, str>); 16]>;
 
 /// Adds the signer's pairs, sorts by name then value, and appends `k=v&...`.
-fn push_pairs<'q>(out: &mut String, mut pairs: Pairs<'q>, added: &[(&'q str, &'q str)]) {
+fn push_pairs<'q>(out: &mut String, pairs: &mut Pairs<'q>, added: &[(&'q str, &'q str)]) {
     for &(k, v) in added {
         pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
     }
