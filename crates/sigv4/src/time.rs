@@ -108,8 +108,19 @@ impl SigningTime {
         if h > 23 || mi > 59 || s > 59 {
             return Err(Error::time(input, "no such time of day"));
         }
-        Self::from_unix_seconds(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
-            .map_err(|_| Error::time(input, "outside the years 1970 to 9999"))
+        let unix = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s;
+        if !(0..MAX_UNIX).contains(&unix) {
+            return Err(Error::time(input, "outside the years 1970 to 9999"));
+        }
+        // The digits just checked are the X-Amz-Date already: no need to format it anew.
+        let mut amz = *b"00000000T000000Z";
+        amz[..8].copy_from_slice(&digits[..8]);
+        amz[9..15].copy_from_slice(&digits[8..]);
+        Ok(SigningTime {
+            unix,
+            // Digits, 'T' and 'Z' only: always UTF-8.
+            amz: ArrayString::from_byte_string(&amz).unwrap_or_default(),
+        })
     }
 
     /// Parses an ISO 8601 date-time as STS, credential processes and logs write it:
@@ -329,7 +340,19 @@ mod tests {
         while day * 86_400 < MAX_UNIX {
             let t = SigningTime::from_unix_seconds(day * 86_400 + 45_296).expect("in range");
             let back = SigningTime::parse(t.amz_date()).expect("parses");
-            assert_eq!(back.unix_seconds(), t.unix_seconds(), "{}", t.amz_date());
+            // Equal as a whole: the parsed X-Amz-Date is the formatted one.
+            assert_eq!(back, t, "{}", t.amz_date());
+            let a = t.amz_date();
+            let iso = format!(
+                "{}-{}-{}T{}:{}:{}Z",
+                &a[..4],
+                &a[4..6],
+                &a[6..8],
+                &a[9..11],
+                &a[11..13],
+                &a[13..15]
+            );
+            assert_eq!(SigningTime::parse(&iso).expect("parses"), t, "{iso}");
             day += 97;
         }
     }
