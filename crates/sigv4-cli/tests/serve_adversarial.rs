@@ -766,28 +766,14 @@ fn signs_what_the_rules_allow_and_nothing_else() {
         );
         refused += 1;
     }
-    // And an allowed presign works.
-    let (status, answer) = post(
-        &server,
-        "/presign",
-        json!({"method": "PUT", "key": "user/a.png", "contentType": "image/png"})
-            .to_string()
-            .as_bytes(),
-        bearer,
-    );
-    assert_eq!(status, 200, "{answer}");
-    assert!(answer.contains("X-Amz-Signature="), "{answer}");
-    // Content types are compared as policies compare them: without regard to case.
-    let (status, answer) = post(
-        &server,
-        "/presign",
-        json!({"method": "PUT", "key": "user/a.png", "contentType": "Image/PNG"})
-            .to_string()
-            .as_bytes(),
-        bearer,
-    );
-    assert_eq!(status, 200, "{answer}");
-    assert!(answer.contains("X-Amz-Signature="), "{answer}");
+    // And an allowed presign works, the content type compared as policies compare it:
+    // without regard to case.
+    for content_type in ["image/png", "Image/PNG"] {
+        let ask = json!({"method": "PUT", "key": "user/a.png", "contentType": content_type});
+        let (status, answer) = post(&server, "/presign", ask.to_string().as_bytes(), bearer);
+        assert_eq!(status, 200, "{answer}");
+        assert!(answer.contains("X-Amz-Signature="), "{answer}");
+    }
     assert!(refused >= 200, "only {refused} crafted requests");
     println!("sigv4 serve: {refused} crafted requests, all refused with a 4xx and no signature");
 }

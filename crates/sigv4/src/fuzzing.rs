@@ -11,6 +11,7 @@ use crate::{Credentials, Payload, Request, Signer, SigningParams, SigningTime};
 ///
 /// ```
 /// sigv4::fuzzing::canonicalize(b"\x01GET\nhttps://example.com/a b?x=1\nHost: example.com\n\nbody");
+/// sigv4::fuzzing::canonicalize(b"\x0020150830T123600Z\nhttps://example.com/");
 /// ```
 pub fn canonicalize(data: &[u8]) {
     let Some((&flags, rest)) = data.split_first() else {
@@ -20,6 +21,13 @@ pub fn canonicalize(data: &[u8]) {
     let (head, body) = text.split_once("\n\n").unwrap_or((&text, ""));
     let mut lines = head.split('\n');
     let method = lines.next().unwrap_or("");
+    // The method line as a time too: a parsed time is the one its Unix seconds make.
+    if let Ok(t) = SigningTime::parse(method) {
+        assert_eq!(
+            SigningTime::from_unix_seconds(t.unix_seconds()).ok(),
+            Some(t)
+        );
+    }
     let url = lines.next().unwrap_or("");
     let headers: Vec<(&str, &str)> = lines.filter_map(|l| l.split_once(':')).collect();
     let Ok(creds) = Credentials::new("AKIDEXAMPLE", "secret") else {
