@@ -1,6 +1,6 @@
 //! aws-chunked uploads, and the signing rules of `sigv4 serve` for web apps.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -91,6 +91,15 @@ pub struct ChunkEncoder {
     signer: Mutex<Option<ChunkSigner>>,
 }
 
+impl ChunkEncoder {
+    /// The chunk signer, `None` once the body is finished.
+    fn slot(&self, py: Python<'_>) -> PyResult<MutexGuard<'_, Option<ChunkSigner>>> {
+        self.signer
+            .lock()
+            .map_err(|_| invalid(py, "the chunk encoder is unusable"))
+    }
+}
+
 #[pymethods]
 impl ChunkEncoder {
     /// One chunk, framed: its header line (length, signature), the data, CRLF.
@@ -101,10 +110,7 @@ impl ChunkEncoder {
                 "an empty chunk (the final one comes from finish())",
             ));
         }
-        let mut guard = self
-            .signer
-            .lock()
-            .map_err(|_| invalid(py, "the chunk encoder is unusable"))?;
+        let mut guard = self.slot(py)?;
         let Some(signer) = guard.as_mut() else {
             return Err(invalid(py, "the body is already finished"));
         };
@@ -121,10 +127,7 @@ impl ChunkEncoder {
 
     /// The final chunk and the trailer (checksum, its signature).
     fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let mut guard = self
-            .signer
-            .lock()
-            .map_err(|_| invalid(py, "the chunk encoder is unusable"))?;
+        let mut guard = self.slot(py)?;
         let Some(signer) = guard.take() else {
             return Err(invalid(py, "the body is already finished"));
         };
