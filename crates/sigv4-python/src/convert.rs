@@ -182,9 +182,9 @@ pub fn time(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Signin
         Some(v) => v,
     };
     let out_of_range = || invalid(py, "the time is out of range");
-    let seconds = if value.is_instance_of::<PyString>() {
-        let text: PyBackedStr = value.extract()?;
-        let parsed = SigningTime::parse(&text).or_else(|_| SigningTime::parse_iso8601(&text));
+    let seconds = if let Ok(text) = value.cast::<PyString>() {
+        let text = text.to_str()?;
+        let parsed = SigningTime::parse(text).or_else(|_| SigningTime::parse_iso8601(text));
         return parsed.map_err(|e| error(py, e));
     } else if value.is_instance_of::<PyBool>() {
         return Err(PyTypeError::new_err("a time must not be a bool"));

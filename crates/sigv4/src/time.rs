@@ -69,21 +69,16 @@ impl SigningTime {
     /// assert!(sigv4::SigningTime::parse("2015-02-30T00:00:00Z").is_err());
     /// ```
     pub fn parse(input: &str) -> Result<Self> {
-        let b = input.as_bytes();
-        // Where the 14 digits (YYYYMMDDHHMMSS) sit in each form.
-        const AMZ: [usize; 14] = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
-        const ISO: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-        let at = match b.len() {
-            16 if b[8] == b'T' && b[15] == b'Z' => &AMZ,
-            20 if b[4] == b'-'
-                && b[7] == b'-'
-                && b[10] == b'T'
-                && b[13] == b':'
-                && b[16] == b':'
-                && b[19] == b'Z' =>
-            {
-                &ISO
+        // The 14 digits (YYYYMMDDHHMMSS) of either form, taken apart by one pattern.
+        #[rustfmt::skip]
+        let digits: [u8; 14] = match *input.as_bytes() {
+            // 20150830T123600Z
+            [y0, y1, y2, y3, m0, m1, d0, d1, b'T', h0, h1, i0, i1, s0, s1, b'Z'] => {
+                [y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, i0, i1, s0, s1]
             }
+            // 2015-08-30T12:36:00Z
+            [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, b':', i0, i1, b':', s0, s1,
+             b'Z'] => [y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, i0, i1, s0, s1],
             _ => {
                 return Err(Error::time(
                     input,
@@ -91,17 +86,14 @@ impl SigningTime {
                 ));
             }
         };
-        let digits: [u8; 14] = std::array::from_fn(|i| b[at[i]]);
-        if !digits.iter().all(u8::is_ascii_digit) {
+        // Each digit's value; a byte that is not a digit wraps to more than 9.
+        let v = digits.map(|d| d.wrapping_sub(b'0'));
+        if v.iter().fold(false, |bad, &d| bad | (d > 9)) {
             return Err(Error::time(input, "expected digits"));
         }
-        let num = |r: std::ops::Range<usize>| {
-            digits[r]
-                .iter()
-                .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'))
-        };
-        let (y, mo, d) = (num(0..4), num(4..6), num(6..8));
-        let (h, mi, s) = (num(8..10), num(10..12), num(12..14));
+        let two = |i: usize| i64::from(v[i] * 10 + v[i + 1]);
+        let (y, mo, d) = (two(0) * 100 + two(2), two(4), two(6));
+        let (h, mi, s) = (two(8), two(10), two(12));
         if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
             return Err(Error::time(input, "no such date"));
         }
@@ -113,14 +105,17 @@ impl SigningTime {
             return Err(Error::time(input, "outside the years 1970 to 9999"));
         }
         // The digits just checked are the X-Amz-Date already: no need to format it anew.
-        let mut amz = *b"00000000T000000Z";
-        amz[..8].copy_from_slice(&digits[..8]);
-        amz[9..15].copy_from_slice(&digits[8..]);
-        Ok(SigningTime {
-            unix,
+        let amz = if input.len() == 16 {
+            // Fits: 16 bytes.
+            ArrayString::from(input).unwrap_or_default()
+        } else {
+            let mut amz = *b"00000000T000000Z";
+            amz[..8].copy_from_slice(&digits[..8]);
+            amz[9..15].copy_from_slice(&digits[8..]);
             // Digits, 'T' and 'Z' only: always UTF-8.
-            amz: ArrayString::from_byte_string(&amz).unwrap_or_default(),
-        })
+            ArrayString::from_byte_string(&amz).unwrap_or_default()
+        };
+        Ok(SigningTime { unix, amz })
     }
 
     /// Parses an ISO 8601 date-time as STS, credential processes and logs write it:
@@ -380,6 +375,22 @@ mod tests {
             assert!(SigningTime::parse(bad).is_err(), "{bad}");
         }
         assert!(SigningTime::parse("20160229T000000Z").is_ok());
+    }
+
+    #[test]
+    fn rejects_a_non_digit_in_any_digit_place_of_either_form() {
+        for good in ["20150830T123600Z", "2015-08-30T12:36:00Z"] {
+            assert!(SigningTime::parse(good).is_ok());
+            for (at, _) in good.char_indices().filter(|(_, c)| c.is_ascii_digit()) {
+                // Bytes just below '0' and above '9', letters, signs, spaces, non-ASCII.
+                for bad in ["/", ":", "a", "O", " ", "+", "-", "\u{7f}"] {
+                    let text = format!("{}{bad}{}", &good[..at], &good[at + 1..]);
+                    assert!(SigningTime::parse(&text).is_err(), "{text:?}");
+                }
+                let wide = format!("{}é{}", &good[..at], &good[at + 1..]);
+                assert!(SigningTime::parse(&wide).is_err(), "{wide:?}");
+            }
+        }
     }
 
     #[test]
