@@ -7,7 +7,7 @@ use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 
 use crate::convert::{self, Body, Text, invalid};
 use crate::credentials::Credentials;
-use crate::signing::{Input, Outcome, header_name};
+use crate::signing::{Input, Outcome, header_name, header_value};
 use sigv4::SignedRequest;
 
 /// Signs `requests.PreparedRequest`s with fixed credentials and scope.
@@ -103,9 +103,10 @@ impl PreparedSigner {
         for (name, value) in signed.headers() {
             match &store {
                 Some(store) => {
+                    let value = header_value(py, name, value);
                     store.set_item(lower_name(py, name), (header_name(py, name), value))?;
                 }
-                None => headers.set_item(header_name(py, name), value)?,
+                None => headers.set_item(header_name(py, name), header_value(py, name, value))?,
             }
         }
         Ok(request)
@@ -137,7 +138,7 @@ impl PreparedSigner {
         let (signed, _) = self.sign(py, input)?;
         let out = PyDict::new(py);
         for (name, value) in signed.headers() {
-            out.set_item(header_name(py, name), value)?;
+            out.set_item(header_name(py, name), header_value(py, name, value))?;
         }
         Ok(out)
     }

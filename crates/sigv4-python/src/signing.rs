@@ -1,5 +1,6 @@
 //! sign, explain, presign, presign_post and scope_of.
 
+use std::cell::RefCell;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
@@ -270,10 +271,38 @@ pub fn sign<'py>(
     let out = PyDict::new(py);
     if let Outcome::Headers(signed) = &outcome {
         for (name, value) in signed.headers() {
-            out.set_item(header_name(py, name), value)?;
+            out.set_item(header_name(py, name), header_value(py, name, value))?;
         }
     }
     Ok(out)
+}
+
+thread_local! {
+    /// The last X-Amz-Date value handed to Python: requests signed within one second
+    /// share one string instead of each making its own.
+    static DATE_TEXT: RefCell<Option<Py<PyString>>> = const { RefCell::new(None) };
+}
+
+/// A signed header's value as a Python string (the X-Amz-Date of the same second is
+/// made once per thread).
+pub fn header_value<'py>(py: Python<'py>, name: &str, value: &str) -> Bound<'py, PyString> {
+    if name != "X-Amz-Date" {
+        return PyString::new(py, value);
+    }
+    DATE_TEXT.with(|held| {
+        let mut held = match held.try_borrow_mut() {
+            Ok(held) => held,
+            Err(_) => return PyString::new(py, value),
+        };
+        if let Some(text) = held.as_ref().map(|t| t.bind(py))
+            && text.to_str().is_ok_and(|t| t == value)
+        {
+            return text.clone();
+        }
+        let text = PyString::new(py, value);
+        *held = Some(text.clone().unbind());
+        text
+    })
 }
 
 /// The signer's header names, as interned Python strings.

@@ -167,13 +167,32 @@ fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) 
     if b.iter()
         .fold(true, |ok, &c| ok & PLAIN_QUERY[usize::from(c)])
     {
-        for part in raw.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = part.split_once('=').unwrap_or((part, ""));
-            if v.contains('=') {
-                // A second '=' belongs to the value and must be encoded.
-                pairs.push((Cow::Borrowed(k), canonical_component(v)));
-            } else {
-                pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
+        // One byte loop finds each part's first '=' and whether it has another (queries
+        // are short: a loop beats the searches of split and split_once).
+        let (mut start, mut eq, mut second_eq) = (0, None, false);
+        for i in 0..=b.len() {
+            match b.get(i) {
+                Some(b'=') => {
+                    second_eq |= eq.is_some();
+                    eq = eq.or(Some(i));
+                }
+                Some(b'&') | None => {
+                    let (k, v) = match eq {
+                        Some(at) => (&raw[start..at], &raw[at + 1..i]),
+                        None => (&raw[start..i], ""),
+                    };
+                    if i > start {
+                        // A second '=' belongs to the value and must be encoded.
+                        let v = if second_eq {
+                            canonical_component(v)
+                        } else {
+                            Cow::Borrowed(v)
+                        };
+                        pairs.push((Cow::Borrowed(k), v));
+                    }
+                    (start, eq, second_eq) = (i + 1, None, false);
+                }
+                Some(_) => {}
             }
         }
         push_pairs(out, &mut pairs, added);
