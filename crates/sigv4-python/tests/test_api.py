@@ -231,6 +231,14 @@ def test_time_forms(time):
     assert header(out, "X-Amz-Date") == "20150830T123600Z"
 
 
+def test_each_time_gets_its_own_date_header():
+    # The X-Amz-Date string of one second is reused: a new second must not get the old one.
+    for stamp in ["20150830T123600Z", "20150830T123601Z", "20150830T123600Z", 1440938162]:
+        out = sigv4.sign(method="GET", url=POLLY, credentials=creds(), time=stamp)
+        want = stamp if isinstance(stamp, str) else "20150830T123602Z"
+        assert header(out, "X-Amz-Date") == want
+
+
 def test_time_defaults_to_now():
     before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     got = header(sigv4.sign(method="GET", url=POLLY, credentials=creds()), "X-Amz-Date")
