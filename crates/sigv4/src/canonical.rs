@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use smallvec::SmallVec;
 
-use crate::encode::{PLAIN_QUERY, decode_query_component, encode_into, is_unreserved};
+use crate::encode::{decode_query_component, encode_into, is_unreserved};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::Request;
 
@@ -166,43 +166,9 @@ fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) 
     }
     let mut pairs: Pairs<'q> = SmallVec::new();
     let b = raw.as_bytes();
-    // Most queries are unreserved characters, '=' and '&' only: then a branch-free check
-    // and a split at the separators are all it takes.
-    if b.iter()
-        .fold(true, |ok, &c| ok & PLAIN_QUERY[usize::from(c)])
-    {
-        // One byte loop finds each part's first '=' and whether it has another (queries
-        // are short: a loop beats the searches of split and split_once).
-        let (mut start, mut eq, mut second_eq) = (0, None, false);
-        for i in 0..=b.len() {
-            match b.get(i) {
-                Some(b'=') => {
-                    second_eq |= eq.is_some();
-                    eq = eq.or(Some(i));
-                }
-                Some(b'&') | None => {
-                    let (k, v) = match eq {
-                        Some(at) => (&raw[start..at], &raw[at + 1..i]),
-                        None => (&raw[start..i], ""),
-                    };
-                    if i > start {
-                        // A second '=' belongs to the value and must be encoded.
-                        let v = if second_eq {
-                            canonical_component(v)
-                        } else {
-                            Cow::Borrowed(v)
-                        };
-                        pairs.push((Cow::Borrowed(k), v));
-                    }
-                    (start, eq, second_eq) = (i + 1, None, false);
-                }
-                Some(_) => {}
-            }
-        }
-        push_pairs(out, &mut pairs, added);
-        return;
-    }
-    // Otherwise one pass finds the separators and whether each part is already canonical.
+    // One pass finds the separators and whether each part is already canonical (most
+    // are: unreserved characters only, borrowed as they are). A second '=' belongs to
+    // the value, which is then encoded.
     let mut i = 0;
     while i < b.len() {
         let start = i;

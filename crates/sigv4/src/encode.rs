@@ -53,8 +53,6 @@ const fn class(extra: &[u8]) -> [bool; 256] {
 
 /// RFC 3986 unreserved.
 const UNRESERVED: [bool; 256] = class(b"-_.~");
-/// Query bytes that need no decoding or encoding: unreserved, '=' and '&'.
-pub(crate) const PLAIN_QUERY: [bool; 256] = class(b"-_.~=&");
 /// RFC 9110 token characters (method and header names).
 pub(crate) const TCHAR: [bool; 256] = class(b"!#$%&'*+-.^_`|~");
 /// What a registered host name may hold (no `%`: clients decode it before sending).
