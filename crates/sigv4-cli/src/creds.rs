@@ -30,6 +30,7 @@ mod cache;
 mod files;
 pub(crate) mod ini;
 pub(crate) mod process;
+mod renew;
 pub(crate) mod split;
 // The tests run shell-script fixtures.
 #[cfg(all(test, unix))]
@@ -47,9 +48,10 @@ use crate::net::Client;
 use assume_role::{Call, Sts};
 use cache::{Cache, CacheKey};
 use files::{Files, Profile};
+pub use renew::{Renewal, Renewing};
 
-/// Credential flags of every subcommand.
-#[derive(Debug, Default, Clone, clap::Args)]
+/// Credential flags of every subcommand. `Debug` shows neither the secret nor the token.
+#[derive(Default, Clone, clap::Args)]
 pub struct CredentialFlags {
     /// Access key ID (else AWS_ACCESS_KEY_ID, else the profile).
     #[arg(long, value_name = "ID", help_heading = "Credentials")]
@@ -71,13 +73,37 @@ pub struct CredentialFlags {
     pub profile: Option<String>,
 }
 
-/// The process environment as the loader sees it (tests make their own).
-#[derive(Debug, Default, Clone)]
+/// The process environment as the loader sees it (tests make their own). `Debug` shows
+/// the variables' names, not their values (AWS_SECRET_ACCESS_KEY may be one).
+#[derive(Default, Clone)]
 pub struct Environment {
     /// Environment variables.
     pub vars: HashMap<String, String>,
     /// The home directory (for ~/.aws and the cache).
     pub home: Option<PathBuf>,
+}
+
+impl fmt::Debug for CredentialFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let given = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("CredentialFlags")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &given(&self.secret_access_key))
+            .field("session_token", &given(&self.session_token))
+            .field("profile", &self.profile)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        f.debug_struct("Environment")
+            .field("vars", &names)
+            .field("home", &self.home)
+            .finish()
+    }
 }
 
 impl Environment {
@@ -105,6 +131,8 @@ pub struct Found {
     pub credentials: sigv4::Credentials,
     /// Where they came from, for `-v` (never the values).
     pub source: String,
+    /// When temporary credentials expire (Unix seconds); `None` for long-term keys.
+    pub expires: Option<i64>,
 }
 
 /// Looks for credentials in the AWS CLI's order. `Ok(None)`: none configured anywhere
@@ -273,6 +301,7 @@ impl Keys {
         Ok(Found {
             credentials,
             source,
+            expires: self.expires,
         })
     }
 }

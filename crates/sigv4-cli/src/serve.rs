@@ -21,7 +21,7 @@ use sigv4::{
     UploadAnswer, UploadRules, UploadTarget,
 };
 
-use crate::creds::{self, CredentialFlags, Environment};
+use crate::creds::{CredentialFlags, Environment, Renewal, Renewing};
 use crate::error::{CliError, Exit, Result};
 
 /// `sigv4 serve` flags.
@@ -86,7 +86,8 @@ struct BucketConfig {
 
 struct AppState {
     rules: UploadRules,
-    credentials: Credentials,
+    /// Looked up again every five minutes (assumed-role keys expire).
+    credentials: Renewing,
     region: String,
     signer: Signer,
     token: Option<String>,
@@ -138,7 +139,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         flags.profile = config.profile.clone();
     }
     let client = crate::net::Client::new()?;
-    let found = creds::require(&flags, &env, &client).await?;
+    let (credentials, source) = Renewing::start(flags, env.clone(), client).await?;
     let mut targets = Vec::new();
     let mut buckets = Vec::new();
     for b in &config.bucket {
@@ -168,7 +169,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     };
     let state = Arc::new(AppState {
         rules,
-        credentials: found.credentials,
+        credentials,
         region: config.region.clone(),
         signer: Signer::new(),
         token,
@@ -214,7 +215,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let local = listener.local_addr().unwrap_or(addr);
     eprintln!(
         "sigv4 serve: listening on http://{local} (credentials: {}; region {})",
-        found.source, config.region
+        source, config.region
     );
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
@@ -269,6 +270,28 @@ fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
     ))
 }
 
+/// The credentials to sign with, looked up again when due (logged); a 503 when they
+/// have expired and cannot be renewed.
+async fn credentials(state: &AppState) -> std::result::Result<Arc<Credentials>, Response> {
+    match state.credentials.get().await {
+        Ok((credentials, renewal)) => {
+            match renewal {
+                Some(Renewal::Renewed(source)) => {
+                    eprintln!("sigv4 serve: credentials looked up again: {source}");
+                }
+                Some(Renewal::Kept(why)) => eprintln!("sigv4 serve: {why}"),
+                _ => {}
+            }
+            Ok(credentials)
+        }
+        Err(e) => Err(refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "a request",
+            &e.message,
+        )),
+    }
+}
+
 fn now() -> Option<SigningTime> {
     SigningTime::from_system_time(std::time::SystemTime::now()).ok()
 }
@@ -297,10 +320,13 @@ async fn sign(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Byte
             "the body is not UTF-8",
         );
     };
-    let answer =
-        state
-            .rules
-            .sign_request(text, &state.signer, &state.credentials, &state.region, now);
+    let credentials = match credentials(&state).await {
+        Ok(credentials) => credentials,
+        Err(response) => return response,
+    };
+    let answer = state
+        .rules
+        .sign_request(text, &state.signer, &credentials, &state.region, now);
     match answer {
         Ok(answer) => {
             match &answer {
@@ -356,13 +382,21 @@ async fn presign(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
             );
         }
     };
-    match presign_answer(&state, &ask) {
+    let credentials = match credentials(&state).await {
+        Ok(credentials) => credentials,
+        Err(response) => return response,
+    };
+    match presign_answer(&state, &credentials, &ask) {
         Ok(answer) => axum::Json(answer).into_response(),
         Err(reason) => refuse(StatusCode::FORBIDDEN, "a presign request", &reason),
     }
 }
 
-fn presign_answer(state: &AppState, ask: &PresignAsk) -> std::result::Result<Value, String> {
+fn presign_answer(
+    state: &AppState,
+    credentials: &Credentials,
+    ask: &PresignAsk,
+) -> std::result::Result<Value, String> {
     let now = now().ok_or("the clock is unusable")?;
     let (bucket, base) = match &ask.bucket {
         Some(b) => state.buckets.iter().find(|(name, _)| name == b),
@@ -388,8 +422,8 @@ fn presign_answer(state: &AppState, ask: &PresignAsk) -> std::result::Result<Val
             rules.max_expiry.as_secs()
         ));
     }
-    let params = SigningParams::new(&state.credentials, &state.region, "s3", now)
-        .map_err(|e| e.to_string())?;
+    let params =
+        SigningParams::new(credentials, &state.region, "s3", now).map_err(|e| e.to_string())?;
     let url = format!("{base}{}", encode_key(&ask.key));
     match ask.method.to_ascii_uppercase().as_str() {
         "PUT" => {

@@ -82,6 +82,7 @@ pub async fn credentials(
             Found {
                 credentials: Credentials::new(EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET)?,
                 source: "AWS's documented example key (no credentials configured)".into(),
+                expires: None,
             },
             true,
         )),

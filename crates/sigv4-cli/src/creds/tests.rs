@@ -992,6 +992,27 @@ async fn secrets_stay_out_of_debug_and_sources() {
         !shown.contains("SECRET-VALUE") && !shown.contains("TOKEN-VALUE"),
         "{shown}"
     );
+    // Keys given as flags or in the environment.
+    let flags = CredentialFlags {
+        access_key_id: Some("AKIDFLAG".into()),
+        secret_access_key: Some("SECRET-VALUE".into()),
+        session_token: Some("TOKEN-VALUE".into()),
+        profile: None,
+    };
+    let mut env = s.env.clone();
+    env.vars
+        .insert("AWS_SECRET_ACCESS_KEY".into(), "SECRET-VALUE".into());
+    env.vars
+        .insert("AWS_SESSION_TOKEN".into(), "TOKEN-VALUE".into());
+    let shown = format!("{flags:?} {env:?}");
+    assert!(
+        shown.contains("AKIDFLAG") && shown.contains("AWS_SECRET_ACCESS_KEY"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("SECRET-VALUE") && !shown.contains("TOKEN-VALUE"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
@@ -1152,4 +1173,90 @@ async fn caller_identity(endpoint: &str, credentials: &Credentials) -> (u16, Str
         response.status().as_u16(),
         String::from_utf8_lossy(response.body()).into_owned(),
     )
+}
+
+#[tokio::test]
+async fn renewing_credentials_are_looked_up_again_when_due_and_kept_while_valid() {
+    let sts = fake_sts().await;
+    let roles = |role: &str| {
+        format!(
+            "[profile app]\nrole_arn = arn:aws:iam::1:role/{role}\nsource_profile = base\n\
+             [profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n"
+        )
+    };
+    let s = Setup::new()
+        .config(&roles("short"))
+        .var("AWS_ENDPOINT_URL_STS", &sts.url);
+    let config = s.home().join(".aws/config");
+    let client = Client::new().expect("client");
+    let (renewing, source) = Renewing::start(profile("app"), s.env.clone(), client)
+        .await
+        .expect("start");
+    assert!(
+        source.starts_with("role arn:aws:iam::1:role/short assumed"),
+        "{source}"
+    );
+    assert_eq!(sts.seen().len(), 1);
+    let now = unix_now();
+    let get = |at: i64| renewing.get_at(at);
+
+    // Not due: the same credentials, no lookup.
+    let (first, renewal) = get(now).await.expect("get");
+    assert_eq!((first.access_key_id(), renewal), ("ASIASHORT", None));
+    assert_eq!(sts.seen().len(), 1);
+
+    // The keys live 120 s: due after half of that. Too near expiry for the disk cache,
+    // so the role is assumed again.
+    let (second, _) = get(now + 61).await.expect("renewed");
+    assert_eq!(second.access_key_id(), "ASIASHORT");
+    assert_eq!(sts.seen().len(), 2);
+
+    // The role is now refused: the current keys, still valid, are kept, and the failure
+    // is told; the next lookup waits RETRY_SECONDS.
+    std::fs::write(&config, roles("denied")).expect("write");
+    let (kept, renewal) = get(now + 100).await.expect("kept");
+    assert!(Arc::ptr_eq(&kept, &second));
+    match renewal {
+        Some(Renewal::Kept(why)) => assert!(
+            why.starts_with("looking up credentials again failed (")
+                && why.contains("AccessDenied")
+                && why.contains("using the current ones until they expire at 20"),
+            "{why}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sts.seen().len(), 3);
+    let _ = get(now + 100 + super::renew::RETRY_SECONDS - 1)
+        .await
+        .expect("kept");
+    assert_eq!(sts.seen().len(), 3);
+
+    // Expired, and no new ones: an error.
+    let e = get(now + 125).await.expect_err("expired");
+    assert!(
+        e.message
+            .starts_with("the credentials expired and looking them up again failed: ")
+            && e.message.contains("AccessDenied"),
+        "{}",
+        e.message
+    );
+    assert_eq!(sts.seen().len(), 4);
+
+    // Allowed again: new keys, and where from.
+    std::fs::write(&config, roles("fresh")).expect("write");
+    let (fresh, renewal) = get(now + 126).await.expect("fresh");
+    assert_eq!(fresh.access_key_id(), "ASIAFRESH");
+    match renewal {
+        Some(Renewal::Renewed(source)) => {
+            assert!(
+                source.starts_with("role arn:aws:iam::1:role/fresh assumed"),
+                "{source}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Hour-long keys: the next lookup is five minutes on.
+    let _ = get(now + 126 + 299).await.expect("held");
+    assert_eq!(sts.seen().len(), 5);
+    assert!(!format!("{renewing:?}").contains("secret"));
 }
