@@ -48,6 +48,7 @@ use crate::net::Client;
 use assume_role::{Call, Sts};
 use cache::{Cache, CacheKey};
 use files::{Files, Profile};
+pub(crate) use renew::renew_wait;
 pub use renew::{Renewal, Renewing};
 
 /// Credential flags of every subcommand. `Debug` shows neither the secret nor the token.
@@ -461,7 +462,7 @@ fn endpoint_in(
         .map(str::to_owned)
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

@@ -173,16 +173,39 @@ pub fn run() -> ExitCode {
 /// Credentials and region found as the `sigv4` command finds them, for other front ends
 /// (the Python package): the same chain, files and AssumeRole support, with no flags.
 pub mod credentials {
+    /// Credentials found by [`load`].
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub struct Loaded {
+        /// The credentials.
+        pub credentials: sigv4::Credentials,
+        /// Where they came from (never the values).
+        pub source: String,
+        /// When temporary credentials expire (Unix seconds); `None` for long-term keys.
+        pub expires: Option<i64>,
+    }
+
+    /// Seconds from now until credentials expiring at `expires` (Unix seconds; `None`:
+    /// long-term keys) should be looked up again, as `sigv4 serve` does: five minutes, or
+    /// half the time they have left when that is sooner (at least one second).
+    ///
+    /// ```
+    /// assert_eq!(sigv4_cli::credentials::renew_after(None), 300);
+    /// ```
+    pub fn renew_after(expires: Option<i64>) -> i64 {
+        crate::creds::renew_wait(expires, crate::creds::unix_now())
+    }
+
     /// The credentials of `profile` (else `AWS_PROFILE`, else the environment's keys,
-    /// else `default`), as [`sigv4::Credentials`], and where they came from. The error
-    /// is one line that never holds a secret.
+    /// else `default`), with where they came from and when they expire. The error is one
+    /// line that never holds a secret.
     ///
     /// ```no_run
-    /// let (creds, source) = sigv4_cli::credentials::load(None)?;
-    /// println!("{} from {source}", creds.access_key_id());
+    /// let loaded = sigv4_cli::credentials::load(None)?;
+    /// println!("{} from {}", loaded.credentials.access_key_id(), loaded.source);
     /// # Ok::<(), String>(())
     /// ```
-    pub fn load(profile: Option<&str>) -> Result<(sigv4::Credentials, String), String> {
+    pub fn load(profile: Option<&str>) -> Result<Loaded, String> {
         let flags = crate::creds::CredentialFlags {
             profile: profile.map(str::to_owned),
             ..Default::default()
@@ -196,7 +219,11 @@ pub mod credentials {
             let client = crate::net::Client::new().map_err(|e| e.message)?;
             crate::creds::require(&flags, &env, &client)
                 .await
-                .map(|found| (found.credentials, found.source))
+                .map(|found| Loaded {
+                    credentials: found.credentials,
+                    source: found.source,
+                    expires: found.expires,
+                })
                 // The same search, in words for a library's caller (no flags there).
                 .map_err(|e| {
                     e.message

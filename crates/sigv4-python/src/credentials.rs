@@ -9,6 +9,8 @@ use crate::convert::{error, raise};
 #[pyclass(frozen, module = "sigv4", name = "Credentials")]
 pub struct Credentials {
     pub inner: sigv4::Credentials,
+    /// When temporary credentials found by `from_environment` expire (Unix seconds).
+    pub expires: Option<i64>,
 }
 
 #[pymethods]
@@ -27,7 +29,10 @@ impl Credentials {
             Some(token) => inner.with_session_token(token),
             None => inner,
         };
-        Ok(Credentials { inner })
+        Ok(Credentials {
+            inner,
+            expires: None,
+        })
     }
 
     #[getter]
@@ -40,6 +45,13 @@ impl Credentials {
         self.inner.has_session_token()
     }
 
+    /// When temporary credentials found by `from_environment` expire (Unix seconds), else
+    /// None.
+    #[getter]
+    fn expires(&self) -> Option<i64> {
+        self.expires
+    }
+
     /// As the AWS CLI and botocore: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
     /// (/AWS_SESSION_TOKEN), else the profile (`profile`, else AWS_PROFILE, else default) in
     /// ~/.aws/credentials and ~/.aws/config (static keys, credential_process, role_arn).
@@ -49,7 +61,10 @@ impl Credentials {
     fn from_environment(py: Python<'_>, profile: Option<&str>) -> PyResult<Self> {
         let found = py.detach(|| sigv4_cli::credentials::load(profile));
         match found {
-            Ok((inner, _source)) => Ok(Credentials { inner }),
+            Ok(loaded) => Ok(Credentials {
+                inner: loaded.credentials,
+                expires: loaded.expires,
+            }),
             Err(message) => Err(raise(py, "CredentialsError", "Credentials", message)),
         }
     }
@@ -65,6 +80,13 @@ impl Credentials {
             }
         )
     }
+}
+
+/// Seconds until credentials expiring at `expires` (Unix seconds, or None) are looked up
+/// again: five minutes, or half the time they have left when sooner (as `sigv4 serve`).
+#[pyfunction(name = "_renew_after")]
+pub fn renew_after(expires: Option<i64>) -> i64 {
+    sigv4_cli::credentials::renew_after(expires)
 }
 
 /// AWS_REGION, AWS_DEFAULT_REGION, else the profile's `region`.

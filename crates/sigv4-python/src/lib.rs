@@ -19,6 +19,7 @@ fn _sigv4(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<credentials::Credentials>()?;
     m.add_function(wrap_pyfunction!(credentials::default_region, m)?)?;
+    m.add_function(wrap_pyfunction!(credentials::renew_after, m)?)?;
     m.add_function(wrap_pyfunction!(signing::scope_of, m)?)?;
     m.add_function(wrap_pyfunction!(signing::sign, m)?)?;
     m.add_function(wrap_pyfunction!(signing::explain, m)?)?;

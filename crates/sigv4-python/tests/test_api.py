@@ -354,6 +354,52 @@ def test_credentials_and_region_from_profile_files(clean_aws_env, monkeypatch):
     assert sigv4.Credentials.from_environment().access_key_id == "AKIDFROMENV000000000"
 
 
+def test_environment_credentials_are_looked_up_again_before_they_expire(clean_aws_env, monkeypatch):
+    """Keys that expire in two minutes: the plugins look them up again after about one,
+    not after the usual five (a credential_process that counts its runs)."""
+    import time
+
+    import requests
+
+    import sigv4.requests
+
+    home = clean_aws_env
+    runs = home / "runs"
+    in_two_minutes = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=120)
+    expiration = in_two_minutes.strftime("%Y-%m-%dT%H:%M:%SZ")
+    script = home / "proc.py"
+    script.write_text(textwrap.dedent(f"""\
+        import json, pathlib
+        runs = pathlib.Path({str(runs)!r})
+        n = int(runs.read_text()) + 1 if runs.exists() else 1
+        runs.write_text(str(n))
+        print(json.dumps({{"Version": 1, "AccessKeyId": "ASIAPROC%d" % n, "SecretAccessKey": "s",
+                          "SessionToken": "t", "Expiration": {expiration!r}}}))
+        """))
+    (home / "config").write_text(f"[profile short]\ncredential_process = {sys.executable} {script}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))
+
+    found = sigv4.Credentials.from_environment(profile="short")
+    assert (found.access_key_id, found.expires) == ("ASIAPROC1", int(in_two_minutes.timestamp()))
+    assert sigv4.Credentials(AKID, SECRET).expires is None
+
+    auth = sigv4.requests.AWSAuth(profile="short")
+    prepared = requests.Request("GET", POLLY).prepare()
+
+    def key_id():
+        signed = auth(prepared.copy())
+        return signed.headers["Authorization"].split("Credential=")[1].split("/")[0]
+
+    assert key_id() == "ASIAPROC2"
+    due_in = auth._signer._renew_at - time.monotonic()
+    assert 55 < due_in <= 61, due_in
+    assert key_id() == "ASIAPROC2"
+    later = time.monotonic() + 61
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert key_id() == "ASIAPROC3"
+    assert runs.read_text() == "3"
+
+
 def test_no_region_anywhere(clean_aws_env):
     assert sigv4.default_region() is None
 

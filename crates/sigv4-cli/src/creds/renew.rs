@@ -1,5 +1,6 @@
 //! Credentials that a long-running command (`sigv4 serve`) keeps fresh: looked up again
-//! every five minutes, as the Python plugins do, and sooner when they expire sooner.
+//! every five minutes, and sooner when they expire sooner (the Python plugins follow the
+//! same [`renew_wait`]).
 //! Assumed-role keys come from the disk cache until five minutes before they expire, so
 //! a lookup is cheap, and an hour-long role session is renewed before it ends.
 
@@ -35,18 +36,23 @@ struct Held {
     source: String,
 }
 
+/// Seconds from `now` until credentials expiring at `expires` (Unix seconds; `None`:
+/// never) are looked up again: five minutes, or half the time they have left when that is
+/// sooner, so that short-lived keys are replaced well before they expire; at least a
+/// second, so that keys already expired (or a clock that jumped) cannot make every use a
+/// lookup.
+pub(crate) fn renew_wait(expires: Option<i64>, now: i64) -> i64 {
+    expires.map_or(RENEW_SECONDS, |at| {
+        (at.saturating_sub(now) / 2).clamp(1, RENEW_SECONDS)
+    })
+}
+
 impl Held {
     fn new(found: Found, now: i64) -> Held {
-        // Half the time left, so that keys with less than five minutes to live are
-        // replaced well before they expire; at least a second, so a clock that jumped
-        // cannot make every request a lookup.
-        let wait = found
-            .expires
-            .map_or(RENEW_SECONDS, |at| ((at - now) / 2).clamp(1, RENEW_SECONDS));
         Held {
             credentials: Arc::new(found.credentials),
             expires: found.expires,
-            renew_at: now.saturating_add(wait),
+            renew_at: now.saturating_add(renew_wait(found.expires, now)),
             source: found.source,
         }
     }

@@ -5,12 +5,12 @@ import threading
 import time
 from typing import Optional
 
-from ._sigv4 import Credentials, PreparedSigner, default_region
+from ._sigv4 import Credentials, PreparedSigner, _renew_after, default_region
 
-#: How long credentials found in the environment or the profile files are used before
-#: they are looked up again (assumed-role credentials are cached on disk until shortly
-#: before they expire, so a lookup is cheap and gives fresh ones when needed).
-RENEW_SECONDS = 300.0
+# Credentials found in the environment or the profile files are looked up again after
+# five minutes, or half the time they have left when that is sooner (`_renew_after`, the
+# rule of `sigv4 serve`). Assumed-role credentials are cached on disk until five minutes
+# before they expire, so a lookup is cheap and gives fresh ones when needed.
 
 
 class _Signer:
@@ -40,7 +40,7 @@ class _Signer:
         if credentials is None:
             # As botocore: the environment, then the profile files.
             credentials = Credentials.from_environment(profile=profile)
-            self._renew_at = time.monotonic() + RENEW_SECONDS
+            self._renew_at = time.monotonic() + _renew_after(credentials.expires)
         # With only a service named, a host that names no region takes the configured one.
         fallback = default_region(profile=profile) if region is None and service else None
         return PreparedSigner(

@@ -40,12 +40,19 @@ class Credentials:
     def access_key_id(self) -> str: ...
     @property
     def has_session_token(self) -> bool: ...
+    @property
+    def expires(self) -> Optional[int]:
+        """When temporary credentials found by `from_environment` expire (Unix seconds),
+        else None."""
     @staticmethod
     def from_environment(*, profile: Optional[str] = None) -> "Credentials":
         """As the AWS CLI and botocore: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
         (/AWS_SESSION_TOKEN), else the profile (`profile`, else AWS_PROFILE, else default) in
         ~/.aws/credentials and ~/.aws/config (static keys, credential_process, role_arn).
         Raises CredentialsError."""
+
+def _renew_after(expires: Optional[int]) -> int:
+    """Seconds until credentials expiring at `expires` are looked up again (private)."""
 
 def default_region(*, profile: Optional[str] = None) -> Optional[str]:
     """AWS_REGION, AWS_DEFAULT_REGION, else the profile's `region`."""

@@ -17,8 +17,8 @@ from ._auth import _AWSAuth
 
 class AWSAuth(_AWSAuth, httpx.Auth):
     """Signs httpx requests with SigV4. Keyword arguments: `credentials` (else the
-    environment's, renewed every 5 minutes), `region`, `service`, `profile`,
-    `unsigned_payload`."""
+    environment's, looked up again every 5 minutes, sooner when they expire sooner),
+    `region`, `service`, `profile`, `unsigned_payload`."""
 
     requires_request_body = True
 

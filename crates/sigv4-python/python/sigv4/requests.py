@@ -18,8 +18,8 @@ from ._auth import _AWSAuth
 class AWSAuth(_AWSAuth, requests.auth.AuthBase):
     """Signs requests with SigV4 (`Authorization`, `X-Amz-Date`, and, as needed,
     `X-Amz-Security-Token` and `x-amz-content-sha256`). Keyword arguments:
-    `credentials` (else the environment's, renewed every 5 minutes), `region`,
-    `service`, `profile`, `unsigned_payload`."""
+    `credentials` (else the environment's, looked up again every 5 minutes, sooner when
+    they expire sooner), `region`, `service`, `profile`, `unsigned_payload`."""
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         return self._signer.prepared().sign_requests(r)
