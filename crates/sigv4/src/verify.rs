@@ -8,7 +8,7 @@ use std::time::Duration;
 use subtle::ConstantTimeEq;
 
 use crate::canonical::{Additions, Headers, canonical_request, collect_headers};
-use crate::chunked::ChunkVerifier;
+use crate::chunked::{ChecksumAlgorithm, ChunkVerifier, ChunkedDecoder, ChunkedMode};
 use crate::credentials::Credentials;
 use crate::encode::{decode_query_component, hex_lower};
 use crate::error::{ErrorKind, Result};
@@ -65,13 +65,15 @@ impl Default for VerifySettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReceivedBody<'a> {
-    /// The whole body.
+    /// The whole body. An aws-chunked one (`x-amz-content-sha256: STREAMING-…`) is
+    /// decoded and checked too: every chunk signature, the trailer, its checksum and the
+    /// declared decoded length.
     Bytes(&'a [u8]),
     /// Its SHA-256 (hex), computed by the caller as it was received.
     Sha256(&'a str),
     /// Not known yet (streamed): the request must carry `x-amz-content-sha256`, which
     /// the caller checks once the body is in (or an aws-chunked body is verified with
-    /// [`Verified::chunk_verifier`]).
+    /// [`Verified::chunk_verifier`], as it arrives).
     Unknown,
 }
 
@@ -120,6 +122,33 @@ impl Verified {
             )
         })
     }
+}
+
+/// An aws-chunked body received whole, as S3 checks it: the framing, every chunk
+/// signature (chained on the request's), the trailer, its checksum and signature, and
+/// the length `x-amz-decoded-content-length` declares.
+fn check_chunked_body(v: &Verified, headers: &[(&str, &str)], body: &[u8]) -> Result<()> {
+    let checksum = || -> Result<ChecksumAlgorithm> {
+        let named = header_value(headers, "x-amz-trailer")
+            .ok_or_else(|| malformed(format!("{} needs x-amz-trailer", v.payload_hash)))?;
+        named.trim().parse()
+    };
+    let mode = match v.payload_hash.as_str() {
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" => ChunkedMode::Signed,
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" => ChunkedMode::SignedWithTrailer(checksum()?),
+        _ => ChunkedMode::UnsignedWithTrailer(checksum()?),
+    };
+    let mut decoder = ChunkedDecoder::new(mode, v.chunk_verifier());
+    if let Some(declared) = header_value(headers, "x-amz-decoded-content-length") {
+        let len = declared.trim().parse().map_err(|_| {
+            malformed(format!(
+                "x-amz-decoded-content-length {declared:?} is not a length"
+            ))
+        })?;
+        decoder = decoder.with_decoded_len(len);
+    }
+    decoder.feed(body, |_| {})?;
+    decoder.finish().map(drop)
 }
 
 fn malformed(reason: impl Into<String>) -> crate::Error {
@@ -238,14 +267,20 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
         let header = |name: &str| header_value(headers, name);
         let query = target.split_once('?').map_or("", |(_, q)| q);
         let presigned = query_param(query, "X-Amz-Signature").is_some();
-        match (header("authorization"), presigned) {
+        let verified = match (header("authorization"), presigned) {
             (Some(auth), false) => self.verify_header(method, target, headers, auth, body, now),
             (None, true) => self.verify_presigned(method, target, headers, body, now),
             (Some(_), true) => Err(malformed(
                 "both an Authorization header and an X-Amz-Signature parameter",
             )),
             (None, false) => Err(ErrorKind::MissingAuthentication.into()),
+        }?;
+        if let ReceivedBody::Bytes(whole) = body
+            && verified.payload_hash.starts_with("STREAMING-")
+        {
+            check_chunked_body(&verified, headers, whole)?;
         }
+        Ok(verified)
     }
 
     fn credentials(&self, claim: &Claim) -> Result<Credentials> {

@@ -49,6 +49,45 @@ fn s3_example(
     (seed.steps().signature().to_owned(), wire, verifier)
 }
 
+/// The published body of the chunked-upload example: 66,560 bytes of 'a' in 64 KiB
+/// chunks, with the page's chunk signatures.
+fn published_body() -> Vec<u8> {
+    let body = [b'a'; 65_536];
+    let mut wire = Vec::new();
+    wire.extend_from_slice(
+        b"10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n",
+    );
+    wire.extend_from_slice(&body);
+    wire.extend_from_slice(
+        b"\r\n400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n",
+    );
+    wire.extend_from_slice(&body[..1024]);
+    wire.extend_from_slice(
+        b"\r\n0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n",
+    );
+    wire
+}
+
+/// The published body of the trailing-checksum example (CRC32C `sOO8/Q==`).
+fn published_trailer_body() -> Vec<u8> {
+    let body = [b'a'; 65_536];
+    let mut wire = Vec::new();
+    wire.extend_from_slice(
+        b"10000;chunk-signature=b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2\r\n",
+    );
+    wire.extend_from_slice(&body);
+    wire.extend_from_slice(
+        b"\r\n400;chunk-signature=1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n",
+    );
+    wire.extend_from_slice(&body[..1024]);
+    wire.extend_from_slice(
+        b"\r\n0;chunk-signature=2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992\r\n\
+          x-amz-checksum-crc32c:sOO8/Q==\r\n\
+          x-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n\r\n",
+    );
+    wire
+}
+
 /// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html: PUT of 66,560
 /// bytes of 'a' in 64 KiB chunks with x-amz-storage-class REDUCED_REDUNDANCY.
 #[test]
@@ -60,18 +99,7 @@ fn s3_documentation_chunked_upload_example() {
         "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"
     );
     assert_eq!(wire.len(), 66_824);
-    let mut expected = Vec::new();
-    expected.extend_from_slice(
-        b"10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n",
-    );
-    expected.extend_from_slice(&body[..65_536]);
-    expected.extend_from_slice(
-        b"\r\n400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n",
-    );
-    expected.extend_from_slice(&body[65_536..]);
-    expected.extend_from_slice(
-        b"\r\n0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n",
-    );
+    let expected = published_body();
     assert!(
         wire == expected,
         "the encoded body differs from the published one"
@@ -100,20 +128,7 @@ fn s3_documentation_trailing_checksum_example() {
         seed,
         "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e"
     );
-    let mut expected = Vec::new();
-    expected.extend_from_slice(
-        b"10000;chunk-signature=b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2\r\n",
-    );
-    expected.extend_from_slice(&body[..65_536]);
-    expected.extend_from_slice(
-        b"\r\n400;chunk-signature=1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n",
-    );
-    expected.extend_from_slice(&body[65_536..]);
-    expected.extend_from_slice(
-        b"\r\n0;chunk-signature=2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992\r\n\
-          x-amz-checksum-crc32c:sOO8/Q==\r\n\
-          x-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n\r\n",
-    );
+    let expected = published_trailer_body();
     assert_eq!(wire.len(), 66_946);
     assert!(
         wire == expected,
@@ -462,5 +477,113 @@ fn the_verifier_hands_out_the_chunk_verifier_of_a_streaming_request() {
             .feed(&bad, |_| {})
             .and_then(|()| decoder.finish().map(|_| ()))
             .is_err()
+    );
+}
+
+/// A request received whole (`ReceivedBody::Bytes`) with an aws-chunked body: the
+/// verifier checks the body too, as S3 does. The published examples' requests and
+/// bodies are accepted; a changed data byte, a cut body, a changed checksum are refused.
+#[test]
+fn a_whole_aws_chunked_body_is_verified_with_its_request() {
+    let creds = Credentials::new(ACCESS_KEY, SECRET).expect("creds");
+    let verifier = sigv4::Verifier::new(|id: &str| (id == ACCESS_KEY).then(|| creds.clone()));
+    let time = SigningTime::parse("20130524T000000Z").expect("time");
+    let common = [
+        ("Host", "s3.amazonaws.com"),
+        ("x-amz-date", "20130524T000000Z"),
+        ("x-amz-storage-class", "REDUCED_REDUNDANCY"),
+        ("Content-Encoding", "aws-chunked"),
+        ("x-amz-decoded-content-length", "66560"),
+    ];
+    let signed = [
+        ("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
+        ("Content-Length", "66824"),
+        (
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,\
+             SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;\
+             x-amz-decoded-content-length;x-amz-storage-class,\
+             Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9",
+        ),
+    ];
+    let trailer = [
+        (
+            "x-amz-content-sha256",
+            "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+        ),
+        ("x-amz-trailer", "x-amz-checksum-crc32c"),
+        (
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,\
+             SignedHeaders=content-encoding;host;x-amz-content-sha256;x-amz-date;\
+             x-amz-decoded-content-length;x-amz-storage-class;x-amz-trailer,\
+             Signature=106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e",
+        ),
+    ];
+    let verify = |extra: &[(&str, &str)], body: &[u8]| {
+        let headers: Vec<(&str, &str)> = common.iter().chain(extra).copied().collect();
+        verifier
+            .verify(
+                "PUT",
+                "/examplebucket/chunkObject.txt",
+                &headers,
+                sigv4::ReceivedBody::Bytes(body),
+                time,
+            )
+            .map(|v| v.payload_hash)
+            .map_err(|e| e.kind().clone())
+    };
+    for (extra, body) in [
+        (&signed, published_body()),
+        (&trailer, published_trailer_body()),
+    ] {
+        let marker = extra[0].1;
+        assert_eq!(verify(extra, &body), Ok(marker.to_owned()));
+        let mut changed = body.clone();
+        changed[1000] = b'b';
+        assert!(
+            matches!(
+                verify(extra, &changed),
+                Err(ErrorKind::ChunkSignatureMismatch { .. })
+            ),
+            "{marker}: {:?}",
+            verify(extra, &changed)
+        );
+        let cut = &body[..body.len() - 200];
+        assert!(
+            matches!(
+                verify(extra, cut),
+                Err(ErrorKind::MalformedChunkedBody { .. })
+            ),
+            "{marker}: {:?}",
+            verify(extra, cut)
+        );
+        // Without the body, the seed alone (the caller checks the chunks as they come).
+        let headers: Vec<(&str, &str)> = common.iter().chain(extra).copied().collect();
+        assert!(
+            verifier
+                .verify(
+                    "PUT",
+                    "/examplebucket/chunkObject.txt",
+                    &headers,
+                    sigv4::ReceivedBody::Unknown,
+                    time
+                )
+                .is_ok()
+        );
+    }
+    let mut wrong_sum = published_trailer_body();
+    let at = wrong_sum
+        .windows(8)
+        .position(|w| w == b"sOO8/Q==")
+        .expect("checksum");
+    wrong_sum[at] = b'X';
+    assert!(
+        matches!(
+            verify(&trailer, &wrong_sum),
+            Err(ErrorKind::TrailerSignatureMismatch { .. })
+        ),
+        "{:?}",
+        verify(&trailer, &wrong_sum)
     );
 }
