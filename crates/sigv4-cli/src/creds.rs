@@ -66,7 +66,8 @@ pub struct CredentialFlags {
         help_heading = "Credentials"
     )]
     pub secret_access_key: Option<String>,
-    /// Session token for temporary credentials (else AWS_SESSION_TOKEN).
+    /// Session token of temporary keys given with --access-key-id/--secret-access-key
+    /// (keys from the environment take AWS_SESSION_TOKEN).
     #[arg(long, value_name = "TOKEN", help_heading = "Credentials")]
     pub session_token: Option<String>,
     /// Profile in ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, else default).

@@ -13,7 +13,7 @@ pub enum Exit {
     Endpoint = 4,
     /// A file can't be read or written.
     File = 5,
-    /// No answer from the server: connection, TLS or timeout.
+    /// No answer from the server: connection, TLS or timeout (`serve`: it can't listen).
     Network = 6,
     /// With `--fail`, the server answered with an HTTP status of 400 or more (as curl).
     Http = 22,

@@ -37,14 +37,15 @@ Exit codes:
   3   no usable credentials (says where it looked)
   4   service or region unknown for this host: add --service and --region
   5   a file could not be read or written
-  6   no answer from the server (connection, TLS, timeout)
+  6   no answer from the server (connection, TLS, timeout); `serve`: can't listen
   22  with --fail: the server answered with HTTP 400 or more (as curl)
 
 Credentials come from --access-key-id/--secret-access-key, then AWS_ACCESS_KEY_ID/
 AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, then the profile (--profile, AWS_PROFILE or
 default) in ~/.aws/credentials and ~/.aws/config (static keys, credential_process,
-role_arn with source_profile). Secret keys, derived keys and session tokens are never
-printed.";
+role_arn with source_profile). Secret keys and derived keys are never printed. Session
+tokens are printed only where the output must carry them (`sign`, `presign`,
+`presign-post`), never by -v, explain, diagnose or verify.";
 
 /// Signed HTTP requests to AWS and other SigV4 services, presigned URLs, and every
 /// signing step explained.

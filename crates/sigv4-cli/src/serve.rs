@@ -118,20 +118,50 @@ fn bucket_url(bucket: &BucketConfig, region: &str) -> (UploadTarget, String) {
     }
 }
 
+/// The longest a presigned URL may live (7 days), and so the rules' `max_expiry_seconds`.
+const MAX_EXPIRY_SECONDS: u64 = 7 * 24 * 3600;
+
+/// A rules file that does not parse, in one line: the file, the line, the reason
+/// (`rules.toml: line 1: missing field `max_size``).
+fn config_error(path: &std::path::Path, text: &str, e: &toml::de::Error) -> CliError {
+    let line = e.span().map_or(String::new(), |span| {
+        let before = text.as_bytes().get(..span.start).unwrap_or(text.as_bytes());
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("line {line}: ")
+    });
+    let reason = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    CliError::usage(format!("{}: {line}{reason}", path.display()))
+}
+
 pub async fn run(args: Args) -> Result<ExitCode> {
     let text =
         std::fs::read_to_string(&args.config).map_err(|e| CliError::file(&args.config, &e))?;
-    let config: Config = toml::from_str(&text).map_err(|e| {
-        CliError::usage(format!(
-            "{}: {}",
-            args.config.display(),
-            e.to_string().lines().next().unwrap_or("not valid TOML")
-        ))
-    })?;
+    let config: Config =
+        toml::from_str(&text).map_err(|e| config_error(&args.config, &text, &e))?;
     if config.key_prefixes.iter().any(String::is_empty) || config.key_prefixes.is_empty() {
-        return Err(CliError::usage(
-            "key_prefixes must list non-empty prefixes (uploads/, ...): an empty one would allow every key",
-        ));
+        return Err(CliError::usage(format!(
+            "{}: key_prefixes must list non-empty prefixes (uploads/, ...): an empty one would allow every key",
+            args.config.display()
+        )));
+    }
+    if config.bucket.is_empty() {
+        return Err(CliError::usage(format!(
+            "{}: no [[bucket]]: name the bucket uploads go to",
+            args.config.display()
+        )));
+    }
+    if !(1..=MAX_EXPIRY_SECONDS).contains(&config.max_expiry_seconds) {
+        return Err(CliError::usage(format!(
+            "{}: max_expiry_seconds is {}: give 1 to {MAX_EXPIRY_SECONDS} (7 days, the longest a presigned URL may live)",
+            args.config.display(),
+            config.max_expiry_seconds
+        )));
     }
     let env = Environment::from_process();
     let mut flags = args.credentials.clone();
@@ -416,7 +446,10 @@ fn presign_answer(
         return Err(format!("content type {content_type:?} is not allowed"));
     }
     let expires = ask.expires.unwrap_or(rules.max_expiry.as_secs().min(900));
-    if expires == 0 || expires > rules.max_expiry.as_secs() {
+    if expires == 0 {
+        return Err("expiry 0 s: a URL must live at least 1 s".into());
+    }
+    if expires > rules.max_expiry.as_secs() {
         return Err(format!(
             "expiry {expires} s is over the {} s allowed",
             rules.max_expiry.as_secs()

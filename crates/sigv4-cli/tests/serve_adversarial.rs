@@ -785,3 +785,67 @@ fn sha_hex(data: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// A rules file serve cannot use stops it at once (exit 2) with one line naming the
+/// file, the line and the reason; a listen address in use is exit 6.
+#[test]
+fn bad_rules_files_are_refused_in_one_line() {
+    let dir = std::env::temp_dir().join(format!("sigv4-serve-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let taken = taken.local_addr().expect("addr").to_string();
+    let base =
+        "region = \"eu-west-1\"\nkey_prefixes = [\"user/\"]\n[[bucket]]\nname = \"uploads\"\n";
+    for (name, text, code, want) in [
+        (
+            "no-size.toml",
+            base.to_owned(),
+            2,
+            "missing field `max_size`",
+        ),
+        (
+            "long.toml",
+            format!("max_size = 10\nmax_expiry_seconds = 99999999\n{base}"),
+            2,
+            "max_expiry_seconds is 99999999: give 1 to 604800",
+        ),
+        (
+            "typo.toml",
+            format!("max_size = 10\nmax_sise = 3\n{base}"),
+            2,
+            "line 2: unknown field `max_sise`",
+        ),
+        (
+            "no-bucket.toml",
+            "max_size = 10\nregion = \"eu-west-1\"\nkey_prefixes = [\"u/\"]\nbucket = []\n"
+                .to_owned(),
+            2,
+            "no [[bucket]]",
+        ),
+        (
+            "taken.toml",
+            format!("listen = \"{taken}\"\nmax_size = 10\n{base}"),
+            6,
+            "listen on",
+        ),
+    ] {
+        let config = dir.join(name);
+        std::fs::write(&config, text).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_sigv4"))
+            .args(["serve", "--config", config.to_str().expect("path")])
+            .env_clear()
+            .env("HOME", &dir)
+            .env("AWS_ACCESS_KEY_ID", KEY_ID)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{name}: {stderr}");
+        assert!(
+            stderr.contains(name) || code == 6,
+            "{name}: the file is named: {stderr}"
+        );
+        assert!(stderr.contains(want), "{name}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: {stderr}");
+    }
+}
