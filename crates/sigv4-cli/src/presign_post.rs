@@ -64,7 +64,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         None => crate::target::now()?,
     };
     let url = match &args.endpoint {
-        Some(e) => format!("{}/{}/", e.trim_end_matches('/'), args.bucket),
+        Some(e) => format!("{}/{}/", endpoint_base(e)?, args.bucket),
         None => format!("https://{}.s3.{region}.amazonaws.com/", args.bucket),
     };
     let key = match (&args.key, &args.key_prefix) {
@@ -100,6 +100,22 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An S3-compatible endpoint as the base of path-style URLs (scheme, host, port,
+/// optional path), without its trailing `/`. A query or fragment would land in the
+/// middle of every object's URL: refused.
+///
+/// ```text
+/// http://127.0.0.1:9000/  ->  http://127.0.0.1:9000
+/// ```
+pub(crate) fn endpoint_base(endpoint: &str) -> Result<&str> {
+    if endpoint.contains(['?', '#']) {
+        return Err(CliError::usage(format!(
+            "endpoint {endpoint:?}: give a base URL (http://host:port, or with a path) without '?' or '#'"
+        )));
+    }
+    Ok(endpoint.trim_end_matches('/'))
 }
 
 fn escape(text: &str) -> String {

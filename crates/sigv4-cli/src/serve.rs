@@ -95,10 +95,10 @@ struct AppState {
 }
 
 /// Where a bucket's objects are: (bucket, base URL ending in `/`).
-fn bucket_url(bucket: &BucketConfig, region: &str) -> (UploadTarget, String) {
-    match &bucket.endpoint {
+fn bucket_url(bucket: &BucketConfig, region: &str) -> Result<(UploadTarget, String)> {
+    Ok(match &bucket.endpoint {
         Some(endpoint) => {
-            let base = endpoint.trim_end_matches('/');
+            let base = crate::presign_post::endpoint_base(endpoint)?;
             let host = base
                 .split_once("://")
                 .map_or(base, |(_, rest)| rest)
@@ -115,7 +115,7 @@ fn bucket_url(bucket: &BucketConfig, region: &str) -> (UploadTarget, String) {
                 format!("https://{host}/"),
             )
         }
-    }
+    })
 }
 
 /// The longest a presigned URL may live (7 days), and so the rules' `max_expiry_seconds`.
@@ -173,7 +173,8 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let mut targets = Vec::new();
     let mut buckets = Vec::new();
     for b in &config.bucket {
-        let (target, url) = bucket_url(b, &config.region);
+        let (target, url) = bucket_url(b, &config.region)
+            .map_err(|e| CliError::usage(format!("{}: {}", args.config.display(), e.message)))?;
         targets.push(target);
         buckets.push((b.name.clone(), url));
     }

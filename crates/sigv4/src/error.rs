@@ -96,6 +96,14 @@ pub enum ErrorKind {
         /// The parameter, such as `X-Amz-Signature`.
         name: String,
     },
+    /// A bucket name S3 does not accept (3 to 63 lower-case letters, digits, dots and
+    /// hyphens, starting and ending with a letter or digit).
+    InvalidBucket {
+        /// The name given.
+        name: String,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
     /// A POST policy that is not the JSON S3 takes (`{"expiration": …, "conditions": […]}`).
     InvalidPolicy {
         /// What is wrong, in words.
@@ -311,6 +319,9 @@ impl fmt::Display for Error {
                 f,
                 "the URL already has a {name} parameter: presign the URL without its old signature"
             ),
+            ErrorKind::InvalidBucket { name, reason } => {
+                write!(f, "invalid bucket name {name:?}: {reason}")
+            }
             ErrorKind::InvalidPolicy { reason } => write!(f, "invalid POST policy: {reason}"),
             ErrorKind::PolicyViolation { subject, reason } => {
                 write!(

@@ -578,6 +578,9 @@ impl Signer {
         params: &SigningParams<'_>,
         expires: Duration,
     ) -> Result<PresignedPost> {
+        check_bucket(bucket)?;
+        // The form's action: an http(s) URL with a host.
+        crate::request::Request::new("POST", url)?;
         if expires < Duration::from_secs(1) || expires > MAX_EXPIRY || expires.subsec_nanos() != 0 {
             return Err(ErrorKind::ExpiryOutOfRange {
                 seconds: expires.as_secs(),
@@ -639,4 +642,33 @@ impl Signer {
             policy,
         })
     }
+}
+
+/// S3's rules for a bucket's name (general-purpose buckets).
+fn check_bucket(name: &str) -> Result<()> {
+    let refuse = |reason| {
+        Err(ErrorKind::InvalidBucket {
+            name: name.to_owned(),
+            reason,
+        }
+        .into())
+    };
+    let b = name.as_bytes();
+    if !(3..=63).contains(&b.len()) {
+        return refuse("a bucket name is 3 to 63 characters long");
+    }
+    if !b
+        .iter()
+        .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
+    {
+        return refuse("a bucket name holds only lower-case letters, digits, dots and hyphens");
+    }
+    let alnum = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if !alnum(b.first()) || !alnum(b.last()) {
+        return refuse("a bucket name starts and ends with a letter or digit");
+    }
+    if name.contains("..") {
+        return refuse("a bucket name has no two dots in a row");
+    }
+    Ok(())
 }

@@ -124,3 +124,58 @@ fn policies_the_parser_refuses() {
             .contains(r#"["content-length-range",0,10485760]"#)
     );
 }
+
+/// `presign_post` refuses a bucket name S3 would refuse, and a form action that is not an
+/// http(s) URL, with errors that say so; names S3 takes pass.
+#[test]
+fn presign_post_checks_the_bucket_and_the_url() {
+    use sigv4::{Credentials, ErrorKind, Signer, SigningParams};
+    use std::time::Duration;
+    let creds = Credentials::new("AKIDEXAMPLE", "secret").expect("creds");
+    let time = SigningTime::parse("20151229T000000Z").expect("time");
+    let params = SigningParams::new(&creds, "us-east-1", "s3", time).expect("params");
+    let post = |url: &str, bucket: &str| {
+        Signer::new()
+            .presign_post(
+                url,
+                bucket,
+                "k.txt",
+                &[],
+                vec![],
+                &params,
+                Duration::from_secs(60),
+            )
+            .map(|p| p.url)
+            .map_err(|e| (e.kind().clone(), e.to_string()))
+    };
+    for good in ["abc", "my.bucket-1", "examplebucket", &"a".repeat(63)] {
+        let url = format!("https://{good}.s3.amazonaws.com/");
+        assert_eq!(post(&url, good), Ok(url.clone()));
+    }
+    for (bad, why) in [
+        ("Bad Bucket!", "only lower-case letters"),
+        ("", "3 to 63"),
+        ("ab", "3 to 63"),
+        (&"a".repeat(64), "3 to 63"),
+        ("-abc", "starts and ends"),
+        ("abc.", "starts and ends"),
+        ("a..b", "two dots"),
+        ("a/b", "only lower-case letters"),
+        ("MyBucket", "only lower-case letters"),
+    ] {
+        match post("https://s3.amazonaws.com/x/", bad) {
+            Err((ErrorKind::InvalidBucket { name, .. }, text)) => {
+                assert_eq!(name, bad);
+                assert!(text.contains(why), "{bad:?}: {text}");
+            }
+            other => panic!("{bad:?}: {other:?}"),
+        }
+    }
+    for url in ["ftp://x/abc/", "https://Bad Host/abc/", "abc"] {
+        assert!(
+            matches!(post(url, "abc"), Err((ErrorKind::InvalidUrl { .. }, _))),
+            "{url}: {:?}",
+            post(url, "abc")
+        );
+    }
+}
