@@ -210,7 +210,8 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     } else {
         None
     };
-    let mut out = Output::open(args.output.as_deref())?;
+    // The output (a file created or truncated) is opened only once the answer is one
+    // that will be written: with --fail, an error leaves an existing file as it was.
     if status.as_u16() >= 400 {
         let body = response
             .into_body()
@@ -222,6 +223,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         if args.fail {
             return Ok(ExitCode::from(Exit::Http as u8));
         }
+        let mut out = Output::open(args.output.as_deref())?;
         if let Some(head) = head {
             out.write(head.as_bytes())?;
         }
@@ -229,6 +231,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         out.finish()?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = Output::open(args.output.as_deref())?;
     if let Some(head) = head {
         out.write(head.as_bytes())?;
     }

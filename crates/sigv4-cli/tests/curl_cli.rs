@@ -1,4 +1,5 @@
-//! `sigv4 curl` against a one-shot server on 127.0.0.1: what goes on the wire.
+//! `sigv4 curl` against a one-shot server on 127.0.0.1: what goes on the wire, and what
+//! happens to `-o FILE` when the server refuses.
 
 mod common;
 
@@ -99,4 +100,57 @@ fn curl_sends_one_of_each_signer_header() {
     // The request as the server saw it is one AWS accepts.
     let verified = sigv4(&["verify", "-"], home.path(), Some(sent.as_bytes()));
     assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+}
+
+/// `--fail -o FILE` on an HTTP error emptied an existing FILE; as curl, it is now left
+/// as it was (and not created when missing). Without --fail the error body is written.
+#[test]
+fn curl_fail_leaves_the_output_file_alone() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let keep = home.path().join("keep.txt");
+    let fresh = home.path().join("fresh.txt");
+    std::fs::write(&keep, "keep me").expect("write");
+    let refusal = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+    for file in [&keep, &fresh] {
+        let (port, _) = common::one_shot_server("403 Forbidden", refusal);
+        let url = format!("http://127.0.0.1:{port}/bucket/key");
+        let path = file.to_str().expect("path");
+        let flags = ["--service=s3", "--region=us-east-1"];
+        let out = sigv4(
+            &["curl", "--fail", "-o", path, flags[0], flags[1], &url],
+            home.path(),
+            None,
+        );
+        assert_eq!(out.status.code(), Some(22), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("sigv4: HTTP 403 Forbidden: AccessDenied: Access Denied"),
+            "{out:?}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&keep).ok().as_deref(),
+        Some("keep me")
+    );
+    assert!(!fresh.exists(), "--fail created {}", fresh.display());
+    let (port, _) = common::one_shot_server("403 Forbidden", refusal);
+    let url = format!("http://127.0.0.1:{port}/bucket/key");
+    let path = keep.to_str().expect("path");
+    let out = sigv4(
+        &[
+            "curl",
+            "-o",
+            path,
+            "--service=s3",
+            "--region=us-east-1",
+            &url,
+        ],
+        home.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(&keep).ok().as_deref(),
+        Some(refusal)
+    );
 }
