@@ -169,7 +169,11 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         .body(body)
         .map_err(|e| CliError::usage(format!("can't send this request: {e}")))?;
     if args.verbose {
-        eprintln!("> {} {}", request.method(), request.uri());
+        eprintln!(
+            "> {} {}",
+            request.method(),
+            sigv4::redact_url_token(&request.uri().to_string())
+        );
         for (name, value) in request.headers() {
             eprintln!(
                 "> {}: {}",

@@ -320,3 +320,46 @@ fn diagnose_prints_no_secret_or_token() {
         check(label, &output, "us-east-1", "s3", false);
     }
 }
+
+/// A session token in the URL's own query is shown as `<redacted>` on every line: the
+/// request line of `curl -v` and the first line of `explain`, as in the canonical request.
+#[test]
+fn query_session_token_is_redacted_in_curl_v_and_explain() {
+    let flags = ["--service=s3", "--region=us-east-1"];
+    let query = format!("/bucket/key?X-Amz-Security-Token={TOKEN}&a=b");
+    let port = refusing_server();
+    let target = format!("http://127.0.0.1:{port}{query}");
+    let output = run(&["curl", "-v", flags[0], flags[1], &target], true);
+    assert_eq!(output.status.code(), Some(0), "curl -v: {output:?}");
+    check(
+        "curl -v, token in the query",
+        &output,
+        "us-east-1",
+        "s3",
+        false,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "> GET http://127.0.0.1:{port}/bucket/key?X-Amz-Security-Token=<redacted>&a=b"
+        )),
+        "request line redacted: {stderr}"
+    );
+    let target = format!("https://examplebucket.s3.amazonaws.com{query}");
+    let output = run(&["explain", "--time=20150830T123600Z", &target], true);
+    assert!(output.status.success(), "explain: {output:?}");
+    check(
+        "explain, token in the query",
+        &output,
+        "us-east-1",
+        "s3",
+        false,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with(
+            "Signing GET https://examplebucket.s3.amazonaws.com/bucket/key?X-Amz-Security-Token=<redacted>&a=b\n"
+        ),
+        "first line redacted: {stdout}"
+    );
+}
