@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::args::{Body, RequestFlags};
 use crate::error::{CliError, Exit, Result, io_reason};
 use crate::net;
-use crate::target::{self, Chunking, How, Job, Mode};
+use crate::target::{self, Chunking, How, Job, Mode, Signed};
 use sigv4::{ChecksumAlgorithm, ChunkedMode};
 
 /// `sigv4 curl` flags.
@@ -130,8 +130,14 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let mut builder = http::Request::builder()
         .method(signed.method.as_str())
         .uri(signed.url.as_str());
-    for (name, value) in &signed.headers {
-        builder = builder.header(name.as_str(), value.as_str());
+    let (headers, replaced) = headers_to_send(&signed);
+    for name in replaced {
+        eprintln!(
+            "sigv4: warning: the given header {name} was replaced by the signer's (only that one is signed)"
+        );
+    }
+    for (name, value) in headers {
+        builder = builder.header(name, value);
     }
     builder = builder.header("User-Agent", concat!("sigv4/", env!("CARGO_PKG_VERSION")));
     let (body, upload_bar) = match prepared.body {
@@ -163,7 +169,11 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         .body(body)
         .map_err(|e| CliError::usage(format!("can't send this request: {e}")))?;
     if args.verbose {
-        eprintln!("> {} {}", request.method(), request.uri());
+        eprintln!(
+            "> {} {}",
+            request.method(),
+            sigv4::redact_url_token(&request.uri().to_string())
+        );
         for (name, value) in request.headers() {
             eprintln!(
                 "> {}: {}",
@@ -204,7 +214,8 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     } else {
         None
     };
-    let mut out = Output::open(args.output.as_deref())?;
+    // The output (a file created or truncated) is opened only once the answer is one
+    // that will be written: with --fail, an error leaves an existing file as it was.
     if status.as_u16() >= 400 {
         let body = response
             .into_body()
@@ -216,6 +227,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         if args.fail {
             return Ok(ExitCode::from(Exit::Http as u8));
         }
+        let mut out = Output::open(args.output.as_deref())?;
         if let Some(head) = head {
             out.write(head.as_bytes())?;
         }
@@ -223,6 +235,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         out.finish()?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = Output::open(args.output.as_deref())?;
     if let Some(head) = head {
         out.write(head.as_bytes())?;
     }
@@ -235,6 +248,33 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     }
     out.finish()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The headers to send, and the names of the given (-H) headers left out: the signer's
+/// headers (Authorization, X-Amz-Date, X-Amz-Security-Token, x-amz-content-sha256)
+/// replace given ones of the same name, as the core does when it canonicalizes, so that
+/// the request carries exactly one of each: the signed one.
+fn headers_to_send(signed: &Signed) -> (Vec<(&str, &str)>, Vec<&str>) {
+    // `signed.headers` is the request's own headers, then the signer's (`signed.added`).
+    let own = signed.headers.len().saturating_sub(signed.added.len());
+    let (given, signers) = signed.headers.split_at(own);
+    let by_signer = |name: &str| {
+        signed
+            .added
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
+    let mut headers = Vec::with_capacity(signed.headers.len());
+    let mut replaced = Vec::new();
+    for (name, value) in given {
+        if by_signer(name) {
+            replaced.push(name.as_str());
+        } else {
+            headers.push((name.as_str(), value.as_str()));
+        }
+    }
+    headers.extend(signers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    (headers, replaced)
 }
 
 /// Header values shown by -v: the session token hidden (the Authorization header holds

@@ -59,7 +59,11 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         out.push_str(&s);
         out.push('\n');
     };
-    line(format!("Signing {} {}", signed.method, prepared.url));
+    line(format!(
+        "Signing {} {}",
+        signed.method,
+        sigv4::redact_url_token(&prepared.url)
+    ));
     line(format!(
         "  service {}, region {} ({})",
         scope.service, scope.region, scope.origin

@@ -3,8 +3,8 @@
 //! do not show the session token either. `curl -v` talks to a one-shot server on
 //! 127.0.0.1 that answers like S3 refusing a signature.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+mod common;
+
 use std::process::{Command, Output};
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -13,6 +13,7 @@ use sha2::Sha256;
 const SECRET: &str = "s3cr3tKEYdoNotPrint/0123456789abcdefXYZ";
 const TOKEN: &str = "SESSIONtokenDoNotShow0123456789";
 const DATE: &str = "20150830";
+const REFUSAL: &str = "<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message></Error>";
 
 fn hmac(key: &[u8], data: &str) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
@@ -101,21 +102,7 @@ fn check(label: &str, output: &Output, region: &str, service: &str, token_allowe
 
 /// Answers one request with S3's SignatureDoesNotMatch, and returns its port.
 fn refusing_server() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        if let Ok((mut stream, _)) = listener.accept() {
-            let mut buf = [0u8; 65536];
-            let _ = stream.read(&mut buf);
-            let body = "<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message></Error>";
-            let _ = write!(
-                stream,
-                "HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
+    common::one_shot_server("403 Forbidden", REFUSAL).0
 }
 
 #[test]
@@ -332,4 +319,47 @@ fn diagnose_prints_no_secret_or_token() {
         assert!(output.status.success(), "{label}: {output:?}");
         check(label, &output, "us-east-1", "s3", false);
     }
+}
+
+/// A session token in the URL's own query is shown as `<redacted>` on every line: the
+/// request line of `curl -v` and the first line of `explain`, as in the canonical request.
+#[test]
+fn query_session_token_is_redacted_in_curl_v_and_explain() {
+    let flags = ["--service=s3", "--region=us-east-1"];
+    let query = format!("/bucket/key?X-Amz-Security-Token={TOKEN}&a=b");
+    let port = refusing_server();
+    let target = format!("http://127.0.0.1:{port}{query}");
+    let output = run(&["curl", "-v", flags[0], flags[1], &target], true);
+    assert_eq!(output.status.code(), Some(0), "curl -v: {output:?}");
+    check(
+        "curl -v, token in the query",
+        &output,
+        "us-east-1",
+        "s3",
+        false,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "> GET http://127.0.0.1:{port}/bucket/key?X-Amz-Security-Token=<redacted>&a=b"
+        )),
+        "request line redacted: {stderr}"
+    );
+    let target = format!("https://examplebucket.s3.amazonaws.com{query}");
+    let output = run(&["explain", "--time=20150830T123600Z", &target], true);
+    assert!(output.status.success(), "explain: {output:?}");
+    check(
+        "explain, token in the query",
+        &output,
+        "us-east-1",
+        "s3",
+        false,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with(
+            "Signing GET https://examplebucket.s3.amazonaws.com/bucket/key?X-Amz-Security-Token=<redacted>&a=b\n"
+        ),
+        "first line redacted: {stdout}"
+    );
 }

@@ -1,0 +1,156 @@
+//! `sigv4 curl` against a one-shot server on 127.0.0.1: what goes on the wire, and what
+//! happens to `-o FILE` when the server refuses.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const KEY: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const TOKEN: &str = "TOKEN-SECRET-123";
+
+fn sigv4(args: &[&str], home: &Path, stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigv4"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_SESSION_TOKEN", TOKEN)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sigv4");
+    if let Some(input) = stdin {
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), input).expect("write");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+/// The values of the header `name` (any case) in a raw HTTP/1.1 request.
+fn values<'r>(request: &'r str, name: &str) -> Vec<&'r str> {
+    let head = request.split("\r\n\r\n").next().unwrap_or("");
+    head.lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+        .collect()
+}
+
+/// -H with a header the signer sets sent it twice, the given one unsigned, and AWS
+/// refused the request: the signer's now replace them, with a warning for each.
+#[test]
+fn curl_sends_one_of_each_signer_header() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let (port, request) = common::one_shot_server("200 OK", "done");
+    let url = format!("http://127.0.0.1:{port}/bucket/key");
+    let given = [
+        "X-Amz-Date: 20000101T000000Z",
+        "authorization: AWS4-HMAC-SHA256 Credential=GIVEN",
+        "X-AMZ-SECURITY-TOKEN: GIVEN-TOKEN",
+        "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+    ];
+    let mut args = vec!["curl", "--service=s3", "--region=us-east-1"];
+    for h in &given {
+        args.extend(["-H", h]);
+    }
+    args.extend(["-H", "X-Other: kept", &url]);
+    let out = sigv4(&args, home.path(), None);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "done");
+    let sent = String::from_utf8(request.join().expect("server")).expect("UTF-8 request");
+    for name in [
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-content-sha256",
+        "x-other",
+        "host",
+    ] {
+        assert_eq!(values(&sent, name).len(), 1, "one {name}:\n{sent}");
+    }
+    assert_eq!(values(&sent, "x-amz-security-token"), [TOKEN]);
+    assert!(
+        !sent.contains("GIVEN") && !sent.contains("20000101T"),
+        "{sent}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for name in [
+        "X-Amz-Date",
+        "authorization",
+        "X-AMZ-SECURITY-TOKEN",
+        "x-amz-content-sha256",
+    ] {
+        assert!(
+            stderr.contains(&format!(
+                "sigv4: warning: the given header {name} was replaced by the signer's"
+            )),
+            "warning for {name}: {stderr}"
+        );
+    }
+    assert_eq!(stderr.lines().count(), 4, "one line each: {stderr}");
+    assert!(
+        !stderr.contains("GIVEN") && !stderr.contains(TOKEN),
+        "{stderr}"
+    );
+    // The request as the server saw it is one AWS accepts.
+    let verified = sigv4(&["verify", "-"], home.path(), Some(sent.as_bytes()));
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+}
+
+/// `--fail -o FILE` on an HTTP error emptied an existing FILE; as curl, it is now left
+/// as it was (and not created when missing). Without --fail the error body is written.
+#[test]
+fn curl_fail_leaves_the_output_file_alone() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let keep = home.path().join("keep.txt");
+    let fresh = home.path().join("fresh.txt");
+    std::fs::write(&keep, "keep me").expect("write");
+    let refusal = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+    for file in [&keep, &fresh] {
+        let (port, _) = common::one_shot_server("403 Forbidden", refusal);
+        let url = format!("http://127.0.0.1:{port}/bucket/key");
+        let path = file.to_str().expect("path");
+        let flags = ["--service=s3", "--region=us-east-1"];
+        let out = sigv4(
+            &["curl", "--fail", "-o", path, flags[0], flags[1], &url],
+            home.path(),
+            None,
+        );
+        assert_eq!(out.status.code(), Some(22), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("sigv4: HTTP 403 Forbidden: AccessDenied: Access Denied"),
+            "{out:?}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&keep).ok().as_deref(),
+        Some("keep me")
+    );
+    assert!(!fresh.exists(), "--fail created {}", fresh.display());
+    let (port, _) = common::one_shot_server("403 Forbidden", refusal);
+    let url = format!("http://127.0.0.1:{port}/bucket/key");
+    let path = keep.to_str().expect("path");
+    let out = sigv4(
+        &[
+            "curl",
+            "-o",
+            path,
+            "--service=s3",
+            "--region=us-east-1",
+            &url,
+        ],
+        home.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(&keep).ok().as_deref(),
+        Some(refusal)
+    );
+}
