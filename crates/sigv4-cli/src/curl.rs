@@ -136,10 +136,15 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             "sigv4: warning: the given header {name} was replaced by the signer's (only that one is signed)"
         );
     }
+    let given_agent = headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("user-agent"));
     for (name, value) in headers {
         builder = builder.header(name, value);
     }
-    builder = builder.header("User-Agent", concat!("sigv4/", env!("CARGO_PKG_VERSION")));
+    if !given_agent {
+        builder = builder.header("User-Agent", concat!("sigv4/", env!("CARGO_PKG_VERSION")));
+    }
     let (body, upload_bar) = match prepared.body {
         Body::None => (net::full(bytes::Bytes::new()), None),
         Body::Memory(bytes) => {

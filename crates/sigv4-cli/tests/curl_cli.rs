@@ -58,7 +58,7 @@ fn curl_sends_one_of_each_signer_header() {
     for h in &given {
         args.extend(["-H", h]);
     }
-    args.extend(["-H", "X-Other: kept", &url]);
+    args.extend(["-H", "X-Other: kept", "-H", "User-Agent: mine/1.0", &url]);
     let out = sigv4(&args, home.path(), None);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "done");
@@ -74,6 +74,8 @@ fn curl_sends_one_of_each_signer_header() {
         assert_eq!(values(&sent, name).len(), 1, "one {name}:\n{sent}");
     }
     assert_eq!(values(&sent, "x-amz-security-token"), [TOKEN]);
+    // A given User-Agent is sent instead of the command's own (it is never signed).
+    assert_eq!(values(&sent, "user-agent"), ["mine/1.0"]);
     assert!(
         !sent.contains("GIVEN") && !sent.contains("20000101T"),
         "{sent}"
