@@ -35,7 +35,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub request: Option<PathBuf>,
     /// The request sent, as a curl command line (-X, -H, -d/--data-binary and the URL are read).
-    #[arg(long, value_name = "COMMAND")]
+    #[arg(long, value_name = "COMMAND", allow_hyphen_values = true)]
     pub curl: Option<String>,
     /// The time to check clock skew against (default now).
     #[arg(long, value_name = "TIME")]
@@ -71,7 +71,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     };
     if response.is_none() && canonical.is_none() && sts.is_none() && sent.is_none() {
         return Err(CliError::usage(
-            "nothing to diagnose: give --response, --canonical-request, --string-to-sign or --request",
+            "nothing to diagnose: give --response, --canonical-request, --string-to-sign, --request or --curl",
         ));
     }
     let env = Environment::from_process();
@@ -107,6 +107,16 @@ pub async fn run(args: Args) -> Result<ExitCode> {
 /// The request in a curl command line: method, headers, data and URL.
 fn from_curl(line: &str) -> Result<SentRequest> {
     let words = split_words(line).map_err(|e| CliError::usage(format!("--curl: {e}")))?;
+    // A curl command line, with or without the word curl: another program's is refused.
+    if let Some(first) = words.first()
+        && first != "curl"
+        && !first.starts_with('-')
+        && !first.contains("://")
+    {
+        return Err(CliError::usage(format!(
+            "--curl: {first:?} is not curl: give the curl command that sent the request"
+        )));
+    }
     let mut words = words.into_iter().skip_while(|w| w == "curl");
     let (mut method, mut url, mut headers, mut data) =
         (None, None, Vec::new(), Vec::<String>::new());

@@ -36,10 +36,15 @@ pub fn scope(flags: &RequestFlags, host: &str, env: &Environment) -> Result<Scop
         (Some(s), _) => s.clone(),
         (None, Some(e)) => e.service.clone(),
         (None, None) => {
+            let and_region = if flags.region.is_some() {
+                ""
+            } else {
+                " and --region REGION"
+            };
             return Err(CliError::new(
                 Exit::Endpoint,
                 format!(
-                    "can't tell the AWS service from the host {host}: add --service NAME (the signing name, e.g. s3) and --region REGION"
+                    "can't tell the AWS service from the host {host}: add --service NAME (the signing name, e.g. s3){and_region}"
                 ),
             ));
         }

@@ -66,3 +66,43 @@ fn presign_post_refuses_bad_buckets_and_endpoints() {
         "{stdout}"
     );
 }
+
+#[test]
+fn diagnose_says_what_to_give_and_refuses_other_programs() {
+    let (code, _, stderr) = sigv4(&["diagnose"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    for flag in ["--response", "--request", "--curl"] {
+        assert!(stderr.contains(flag), "{flag}: {stderr}");
+    }
+    let (code, stdout, stderr) = sigv4(&["diagnose", "--curl", "wget https://sts.amazonaws.com/"]);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("\"wget\" is not curl"), "{stderr}");
+    // An unsigned request: the note says why nothing can be compared.
+    let (code, stdout, stderr) = sigv4(&["diagnose", "--curl", "curl https://sts.amazonaws.com/"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("no reference: the request sent has no X-Amz-Date"),
+        "{stdout}"
+    );
+    // Without the word curl, the rest of a curl command line is taken.
+    let (code, stdout, stderr) =
+        sigv4(&["diagnose", "--curl", "-X GET https://sts.amazonaws.com/"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("no reference"), "{stdout}");
+}
+
+/// A host AWS does not name: the error asks for what is missing, and only that (exit 4).
+#[test]
+fn an_unknown_host_asks_only_for_what_is_missing() {
+    let url = "http://127.0.0.1:9/";
+    let (code, _, stderr) = sigv4(&["sign", url]);
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(
+        stderr.contains("add --service NAME (the signing name, e.g. s3) and --region REGION"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = sigv4(&["sign", "--region", "us-east-1", url]);
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(stderr.contains("add --service NAME"), "{stderr}");
+    assert!(!stderr.contains("--region"), "{stderr}");
+}

@@ -259,8 +259,17 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
         );
     }
     if ref_cr.is_none() && ref_sts.is_none() {
-        d.notes
-            .push("no reference: give AWS's error response, or the request sent".into());
+        d.notes.push(match input.request {
+            None => "no reference: give AWS's error response, or the request sent".into(),
+            Some(r) if sent_date(r).is_none() => "no reference: the request sent has no \
+                X-Amz-Date (header or query parameter), so it was not signed with SigV4; \
+                give AWS's error response"
+                .into(),
+            Some(_) => "no reference: the request sent names no scope to rebuild it with \
+                (a host AWS knows, or the Credential of an Authorization header); give \
+                AWS's error response"
+                .into(),
+        });
     }
     if theirs_cr.is_none() && theirs_sts.is_none() {
         d.notes
