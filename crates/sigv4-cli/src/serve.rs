@@ -118,9 +118,6 @@ fn bucket_url(bucket: &BucketConfig, region: &str) -> Result<(UploadTarget, Stri
     })
 }
 
-/// The longest a presigned URL may live (7 days), and so the rules' `max_expiry_seconds`.
-const MAX_EXPIRY_SECONDS: u64 = 7 * 24 * 3600;
-
 /// A rules file that does not parse, in one line: the file, the line, the reason
 /// (`rules.toml: line 1: missing field `max_size``).
 fn config_error(path: &std::path::Path, text: &str, e: &toml::de::Error) -> CliError {
@@ -144,37 +141,12 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         std::fs::read_to_string(&args.config).map_err(|e| CliError::file(&args.config, &e))?;
     let config: Config =
         toml::from_str(&text).map_err(|e| config_error(&args.config, &text, &e))?;
-    if config.key_prefixes.iter().any(String::is_empty) || config.key_prefixes.is_empty() {
-        return Err(CliError::usage(format!(
-            "{}: key_prefixes must list non-empty prefixes (uploads/, ...): an empty one would allow every key",
-            args.config.display()
-        )));
-    }
-    if config.bucket.is_empty() {
-        return Err(CliError::usage(format!(
-            "{}: no [[bucket]]: name the bucket uploads go to",
-            args.config.display()
-        )));
-    }
-    if !(1..=MAX_EXPIRY_SECONDS).contains(&config.max_expiry_seconds) {
-        return Err(CliError::usage(format!(
-            "{}: max_expiry_seconds is {}: give 1 to {MAX_EXPIRY_SECONDS} (7 days, the longest a presigned URL may live)",
-            args.config.display(),
-            config.max_expiry_seconds
-        )));
-    }
-    let env = Environment::from_process();
-    let mut flags = args.credentials.clone();
-    if flags.profile.is_none() {
-        flags.profile = config.profile.clone();
-    }
-    let client = crate::net::Client::new()?;
-    let (credentials, source) = Renewing::start(flags, env.clone(), client).await?;
+    let in_file =
+        |e: &dyn std::fmt::Display| CliError::usage(format!("{}: {e}", args.config.display()));
     let mut targets = Vec::new();
     let mut buckets = Vec::new();
     for b in &config.bucket {
-        let (target, url) = bucket_url(b, &config.region)
-            .map_err(|e| CliError::usage(format!("{}: {}", args.config.display(), e.message)))?;
+        let (target, url) = bucket_url(b, &config.region).map_err(|e| in_file(&e.message))?;
         targets.push(target);
         buckets.push((b.name.clone(), url));
     }
@@ -186,6 +158,14 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     if let Some(extra) = &config.extra_fields {
         rules.extra_fields = extra.iter().map(|f| f.to_ascii_lowercase()).collect();
     }
+    rules.check().map_err(|e| in_file(&e))?;
+    let env = Environment::from_process();
+    let mut flags = args.credentials.clone();
+    if flags.profile.is_none() {
+        flags.profile = config.profile.clone();
+    }
+    let client = crate::net::Client::new()?;
+    let (credentials, source) = Renewing::start(flags, env.clone(), client).await?;
     let token = match &config.bearer_token_env {
         Some(var) => Some(
             env.vars

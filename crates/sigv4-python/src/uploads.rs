@@ -193,19 +193,10 @@ impl UploadSigner {
         max_expiry: i64,
         max_skew: i64,
     ) -> PyResult<Self> {
-        if key_prefixes.is_empty() || key_prefixes.iter().any(String::is_empty) {
-            return Err(invalid(
-                py,
-                "key_prefixes must list non-empty prefixes (uploads/, ...): an empty one would allow every key",
-            ));
-        }
         // The region must be one a credential scope can hold.
         let epoch = sigv4::SigningTime::from_unix_seconds(0).map_err(|e| error(py, e))?;
         SigningParams::new(&credentials.get().inner, &region, "s3", epoch)
             .map_err(|e| error(py, e))?;
-        if buckets.is_empty() {
-            return Err(invalid(py, "buckets must name at least one bucket"));
-        }
         let targets = buckets
             .iter()
             .map(|b| target(b, &region))
@@ -215,6 +206,8 @@ impl UploadSigner {
         rules.acls = acls.unwrap_or_default();
         rules.max_expiry = convert::seconds(py, "max_expiry", max_expiry)?;
         rules.max_skew = convert::seconds(py, "max_skew", max_skew)?;
+        // Buckets, key prefixes and expiry, as `sigv4 serve` checks them.
+        rules.check().map_err(|e| error(py, e))?;
         Ok(UploadSigner {
             rules,
             credentials: credentials.get().inner.clone(),

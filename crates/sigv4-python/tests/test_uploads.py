@@ -98,6 +98,20 @@ def test_policy_within_the_rules_is_signed():
     assert signer.sign_request(json.dumps(policy).encode()) == answer
 
 
+@pytest.mark.parametrize("kw, reason", [
+    (dict(key_prefixes=[]), "key_prefixes must list non-empty prefixes"),
+    (dict(key_prefixes=["user/", ""]), "an empty one would allow every key"),
+    (dict(buckets=[]), "no bucket"),
+    (dict(buckets=["Bad Bucket!"]), 'invalid bucket name "Bad Bucket!"'),
+    (dict(max_expiry=8 * 24 * 3600), "1 s to 604800 s"),
+])
+def test_rules_that_cannot_be_used_are_refused(kw, reason):
+    """The checks of `sigv4 serve`'s rules file (one function in the core)."""
+    with pytest.raises(sigv4.InvalidRequestError) as e:
+        offline_signer(**kw)
+    assert reason in str(e.value)
+
+
 OUTSIDE = {
     "another bucket": dict(bucket="other"),
     "too large": dict(size=10_485_761),

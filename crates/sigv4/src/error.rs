@@ -116,6 +116,12 @@ pub enum ErrorKind {
         /// What is wrong, in words.
         reason: &'static str,
     },
+    /// Upload rules that cannot be used: no bucket, no key prefix or an empty one (which
+    /// would allow every key), an expiry outside 1 s to 7 days.
+    InvalidUploadRules {
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
     /// A signing request that the upload rules do not allow (a policy or a multipart
     /// request outside the allowed buckets, keys, sizes, types, headers or times).
     UploadRefused {
@@ -328,6 +334,9 @@ impl fmt::Display for Error {
                     f,
                     "the POST policy does not allow this form: {subject}: {reason}"
                 )
+            }
+            ErrorKind::InvalidUploadRules { reason } => {
+                write!(f, "invalid upload rules: {reason}")
             }
             ErrorKind::UploadRefused { reason } => write!(f, "refused: {reason}"),
             ErrorKind::InvalidSigningRequest { reason } => {

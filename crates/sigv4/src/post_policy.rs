@@ -645,7 +645,7 @@ impl Signer {
 }
 
 /// S3's rules for a bucket's name (general-purpose buckets).
-fn check_bucket(name: &str) -> Result<()> {
+pub(crate) fn check_bucket(name: &str) -> Result<()> {
     let refuse = |reason| {
         Err(ErrorKind::InvalidBucket {
             name: name.to_owned(),

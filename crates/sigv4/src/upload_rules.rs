@@ -10,7 +10,7 @@ use crate::credentials::Credentials;
 use crate::encode::decode_query_component;
 use crate::error::{ErrorKind, Result};
 use crate::post_policy::{PolicyCondition, PostPolicy};
-use crate::sign::{ALGORITHM, Signer, SigningParams};
+use crate::sign::{ALGORITHM, MAX_EXPIRY, Signer, SigningParams};
 use crate::time::SigningTime;
 
 /// A bucket uploads may go to, and how requests address it.
@@ -115,6 +115,35 @@ impl UploadRules {
             .map(String::from)
             .to_vec(),
         }
+    }
+
+    /// Checks that the rules can be used, as a signing endpoint should before it starts:
+    /// at least one bucket, each a name S3 accepts; at least one key prefix and none
+    /// empty (an empty prefix would allow every key); `max_expiry` from 1 s to 7 days.
+    ///
+    /// ```
+    /// let t = || vec![sigv4::UploadTarget::new("uploads", "uploads.s3.amazonaws.com", false)];
+    /// assert!(sigv4::UploadRules::new(t(), vec!["u/".into()], 1).check().is_ok());
+    /// assert!(sigv4::UploadRules::new(t(), vec!["".into()], 1).check().is_err());
+    /// assert!(sigv4::UploadRules::new(Vec::new(), vec!["u/".into()], 1).check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        let refuse = |reason| Err(ErrorKind::InvalidUploadRules { reason }.into());
+        if self.targets.is_empty() {
+            return refuse("no bucket: name the bucket uploads go to");
+        }
+        for target in &self.targets {
+            crate::post_policy::check_bucket(&target.bucket)?;
+        }
+        if self.key_prefixes.is_empty() || self.key_prefixes.iter().any(String::is_empty) {
+            return refuse(
+                "key_prefixes must list non-empty prefixes (uploads/, ...): an empty one would allow every key",
+            );
+        }
+        if self.max_expiry < Duration::from_secs(1) || self.max_expiry > MAX_EXPIRY {
+            return refuse("the longest expiry must be 1 s to 604800 s (7 days)");
+        }
+        Ok(())
     }
 
     /// Whether an object key lies under an allowed (non-empty) prefix and holds no
