@@ -68,7 +68,7 @@ INVALID_REQUESTS = {
     "scope_of a host naming no service": (lambda: sigv4.scope_of("https://example.com/"), None),
     "scope_of no URL": (lambda: sigv4.scope_of("not a url"), None),
     "empty secret": (lambda: _sign(credentials=sigv4.Credentials(AKID, "")), None),
-    "presign_post expiry 0": (lambda: sigv4.presign_post(url="https://b.s3.amazonaws.com/", bucket="b", key="k",
+    "presign_post expiry 0": (lambda: sigv4.presign_post(url="https://bkt.s3.amazonaws.com/", bucket="bkt", key="k",
                                                          credentials=creds(), region="us-east-1", expires=0), None),
 }
 

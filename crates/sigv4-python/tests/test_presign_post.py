@@ -94,7 +94,7 @@ def test_presign_post_matches_botocore(session):
 def test_fields_without_a_condition_get_an_exact_one():
     """Unlike botocore (which leaves that to the caller, and S3 then refuses the form), a
     field no condition names becomes an exact-match condition."""
-    post = sigv4.presign_post(url="https://b.s3.amazonaws.com/", bucket="b", key="uploads/${filename}",
+    post = sigv4.presign_post(url="https://bkt.s3.amazonaws.com/", bucket="bkt", key="uploads/${filename}",
                               credentials=sigv4.Credentials("AKIDEXAMPLE", "secret"), region="us-east-1",
                               fields={"x-amz-meta-origin": "pytest", "Content-Type": "text/plain"},
                               conditions=[["starts-with", "$Content-Type", "text/"]], time="20151229T000000Z")
