@@ -3,9 +3,11 @@
 //! `sign --curl` command lines run by a real curl against a socket that records the
 //! request, the headers `sign` prints sent as they are, and the examples in `--help`.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -125,5 +127,142 @@ fn presign_method_follows_the_body_and_s3_payload_is_unsigned() {
     if let Err(said) = verified(&dir, &raw, None) {
         panic!("presign -d for sts: {url} with its body does not verify:\n{said}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `command_line` with sh (curl on PATH) against a socket that answers 200, and
+/// returns the request as received.
+fn captured(listener: &TcpListener, dir: &Path, command_line: &str) -> Vec<u8> {
+    listener.set_nonblocking(true).expect("nonblocking");
+    let listener = listener.try_clone().expect("listener");
+    let server = std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut stream = loop {
+            match listener.accept() {
+                Ok((stream, _)) => break stream,
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(_) => return Vec::new(),
+            }
+        };
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut continued = false;
+        loop {
+            if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+                if head.contains("expect: 100-continue") && !continued {
+                    continued = true;
+                    let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+                }
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+                if raw.len() >= end + 4 + length {
+                    break;
+                }
+            }
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => raw.extend_from_slice(&buf[..n]),
+            }
+        }
+        let _ =
+            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        raw
+    });
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{command_line} --max-time 15 -sS -o /dev/null"))
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", dir)
+        .output()
+        .expect("run sh");
+    assert!(
+        out.status.success(),
+        "{command_line}\ncurl failed: {}",
+        text(&out.stderr)
+    );
+    server.join().expect("server thread")
+}
+
+// Issue 2: `sign --curl` printed commands curl did not send as signed.
+#[test]
+fn sign_curl_commands_send_what_was_signed() {
+    let dir = scratch("curl");
+    std::fs::write(dir.join("at.txt"), "@other.txt").expect("write");
+    std::fs::write(dir.join("other.txt"), "NOT THE BODY").expect("write");
+    std::fs::write(dir.join("bin.dat"), b"a\x00b\xff\n'c'").expect("write");
+    std::fs::write(dir.join("form.txt"), "x=1\r\ny=2\n").expect("write");
+    std::fs::write(dir.join("my file.bin"), b"\x00\x01 put").expect("write");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let url = format!("http://127.0.0.1:{port}/a/b?c=d");
+    let cases: Vec<(Vec<&str>, &[u8])> = vec![
+        (vec!["-H", "X-Empty;", "-H", "X-Full: v"], b""),
+        (vec!["-d", "@at.txt"], b"@other.txt"),
+        (vec!["--data-binary", "@bin.dat"], b"a\x00b\xff\n'c'"),
+        (
+            vec!["-d", "@form.txt", "-d", "q=it's $HOME"],
+            b"x=1y=2&q=it's $HOME",
+        ),
+        (vec!["--data-binary", "x\n'y' \\ $(id)"], b"x\n'y' \\ $(id)"),
+        (vec!["-T", "my file.bin"], b"\x00\x01 put"),
+    ];
+    for (flags, body) in cases {
+        let mut args = vec![
+            "sign",
+            "--curl",
+            TIME,
+            "--service=sts",
+            "--region=us-east-1",
+        ];
+        args.extend(&flags);
+        args.push(&url);
+        let out = sigv4_in(&dir, &args, b"");
+        assert!(out.status.success(), "{flags:?}: {}", text(&out.stderr));
+        let line = text(&out.stdout);
+        let raw = captured(&listener, &dir, line.trim());
+        assert!(
+            raw.ends_with(body),
+            "{flags:?}: curl sent\n{}\nnot the body {:?}",
+            text(&raw),
+            text(body)
+        );
+        if let Err(said) = verified(&dir, &raw, None) {
+            panic!(
+                "{flags:?}: {line}\ncurl sent a request that does not verify:\n{}\n{said}",
+                text(&raw)
+            );
+        }
+    }
+    // Bytes no command line carries, read from standard input: a clear error.
+    let out = sigv4_in(
+        &dir,
+        &[
+            "sign",
+            "--curl",
+            TIME,
+            "--data-binary",
+            "@-",
+            "https://sts.amazonaws.com/",
+        ],
+        b"a\x00b",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert_eq!(
+        text(&out.stderr).lines().count(),
+        1,
+        "{}",
+        text(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
