@@ -48,7 +48,7 @@ pub async fn run(mut args: Args) -> Result<ExitCode> {
     };
     let Job { scope, signed, .. } = target::sign_flags(&args.request, how).await?;
     if args.json {
-        let mut value = crate::sign::to_json(&signed, &scope);
+        let mut value = crate::sign::to_json(&signed, &scope, &[]);
         if let Some(map) = value.as_object_mut() {
             map.remove("headers");
             map.insert("expires".into(), args.expires.into());

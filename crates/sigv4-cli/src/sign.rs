@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::args::{Body, RequestFlags};
+use crate::args::{Body, Prepared, RequestFlags};
 use crate::error::{CliError, Result};
 use crate::target::{self, How, Job, Mode, Signed};
 
@@ -42,27 +42,46 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         signed,
         ..
     } = target::sign_flags(&args.request, how).await?;
+    let to_send = headers_to_add(&args.request, &prepared, &signed);
     if args.json {
-        println!("{}", to_json(&signed, &scope));
+        println!("{}", to_json(&signed, &scope, &to_send));
     } else if args.curl {
         println!("{}", curl_command(&signed, &args.request, &prepared.body)?);
     } else {
         println!("Host: {}", signed.host);
-        for (name, value) in &signed.added {
+        for (name, value) in &to_send {
             println!("{name}: {value}");
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every step as one JSON object (shared with `presign --json`).
-pub fn to_json(signed: &Signed, scope: &target::Scope) -> serde_json::Value {
-    let steps = &signed.steps;
-    let headers: serde_json::Map<String, serde_json::Value> = signed
-        .added
+/// The headers the request must carry besides Host and those given with -H: any the
+/// flags imply (Content-Type for -d), then the signer's.
+fn headers_to_add(
+    flags: &RequestFlags,
+    prepared: &Prepared,
+    signed: &Signed,
+) -> Vec<(String, String)> {
+    prepared
+        .headers
         .iter()
-        .map(|(n, v)| (n.clone(), json!(v)))
-        .collect();
+        .filter(|(name, _)| !target::gives_header(flags, name))
+        .chain(&signed.added)
+        .cloned()
+        .collect()
+}
+
+/// Every step as one JSON object, with the headers to add (shared with `presign
+/// --json`, which has none).
+pub fn to_json(
+    signed: &Signed,
+    scope: &target::Scope,
+    to_send: &[(String, String)],
+) -> serde_json::Value {
+    let steps = &signed.steps;
+    let headers: serde_json::Map<String, serde_json::Value> =
+        to_send.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
     json!({
         "method": signed.method,
         "url": signed.url,

@@ -268,7 +268,7 @@ pub fn sign(
 }
 
 /// Whether -H gave the header `name`.
-fn gives_header(flags: &RequestFlags, name: &str) -> bool {
+pub fn gives_header(flags: &RequestFlags, name: &str) -> bool {
     flags
         .headers
         .iter()

@@ -266,3 +266,41 @@ fn sign_curl_commands_send_what_was_signed() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// Issue 3: `sign` left out the Content-Type that -d adds and signs.
+#[test]
+fn sign_prints_every_header_the_request_needs() {
+    let dir = scratch("headers");
+    let body = b"Action=GetCallerIdentity&Version=2011-06-15";
+    let url = "https://sts.amazonaws.com/";
+    let data = std::str::from_utf8(body).expect("text");
+    let out = sigv4_in(&dir, &["sign", TIME, "-d", data, url], b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let headers: Vec<(String, String)> = text(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .collect();
+    let raw = raw_request("POST", "/", &headers, body);
+    if let Err(said) = verified(&dir, &raw, None) {
+        panic!("sign's headers:\n{}\ndo not verify:\n{said}", text(&raw));
+    }
+
+    let out = sigv4_in(&dir, &["sign", "--json", TIME, "-d", data, url], b"");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut headers = vec![(
+        "Host".to_owned(),
+        json["host"].as_str().unwrap_or_default().to_owned(),
+    )];
+    for (name, value) in json["headers"].as_object().into_iter().flatten() {
+        headers.push((name.clone(), value.as_str().unwrap_or_default().to_owned()));
+    }
+    let raw = raw_request("POST", "/", &headers, body);
+    if let Err(said) = verified(&dir, &raw, None) {
+        panic!(
+            "sign --json's headers:\n{}\ndo not verify:\n{said}",
+            text(&raw)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
