@@ -304,3 +304,79 @@ fn sign_prints_every_header_the_request_needs() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The example lines of `sigv4 <command> --help`, continuation lines joined.
+fn help_examples(command: &str) -> Vec<String> {
+    let dir = std::env::temp_dir();
+    let out = sigv4_in(&dir, &[command, "--help"], b"");
+    let help = text(&out.stdout);
+    let mut examples: Vec<String> = Vec::new();
+    let mut continued = false;
+    for line in help.lines().map(str::trim) {
+        if continued {
+            if let Some(last) = examples.last_mut() {
+                last.push(' ');
+                last.push_str(line);
+            }
+        } else if line.starts_with("sigv4 ") {
+            examples.push(line.to_owned());
+        } else {
+            continue;
+        }
+        continued = line.ends_with('\\');
+        if let Some(last) = examples.last_mut()
+            && continued
+        {
+            last.pop();
+        }
+    }
+    examples
+}
+
+// Issue 4: the third example in `sign --help` exited 4.
+#[test]
+fn every_sign_and_presign_help_example_runs() {
+    let dir = scratch("examples");
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_sigv4"));
+    let bin_dir = bin.parent().expect("the binary's folder");
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .expect("PATH");
+    let mut ran = 0;
+    for command in ["sign", "presign"] {
+        let examples = help_examples(command);
+        assert!(examples.len() >= 2, "{command} --help: {examples:?}");
+        for example in examples {
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(&example)
+                .current_dir(&dir)
+                .env_clear()
+                .env("PATH", &path)
+                .env("HOME", &dir)
+                .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+                .env("AWS_SECRET_ACCESS_KEY", SECRET)
+                .output()
+                .expect("run sh");
+            assert!(
+                out.status.success(),
+                "{example}: exit {:?}: {}",
+                out.status.code(),
+                text(&out.stderr)
+            );
+            // The --time example reproduces AWS's get-vanilla test: its signature.
+            if example.contains("--time 20150830T123600Z") {
+                let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+                assert_eq!(
+                    json["signature"],
+                    "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+                    "{example}"
+                );
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 5, "{ran} examples");
+    let _ = std::fs::remove_dir_all(&dir);
+}
