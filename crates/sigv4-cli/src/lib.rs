@@ -76,7 +76,8 @@ enum Command {
     /// Examples:
     ///   sigv4 sign https://sts.amazonaws.com/?Action=GetCallerIdentity\&Version=2011-06-15
     ///   sigv4 sign --curl -X POST -d 'Action=ListUsers&Version=2010-05-08' https://iam.amazonaws.com/
-    ///   sigv4 sign --json --time 20150830T123600Z https://example.amazonaws.com/
+    ///   sigv4 sign --json --time 20150830T123600Z --service service --region us-east-1 \
+    ///       https://example.amazonaws.com/
     #[command(verbatim_doc_comment)]
     Sign(sign::Args),
     /// Print a presigned URL that anyone can use until it expires (S3 GET/PUT and more).

@@ -36,8 +36,10 @@ pub async fn run(mut args: Args) -> Result<ExitCode> {
             args.expires
         )));
     }
+    // --method is -X; otherwise the method follows the body as in curl and explain
+    // (-T PUT, -d POST, else GET).
     let how = How {
-        default_method: Some("GET"),
+        default_method: None,
         time: args.time.as_deref(),
         mode: Mode::Presign(Duration::from_secs(args.expires)),
         example_if_none: false,
@@ -46,7 +48,7 @@ pub async fn run(mut args: Args) -> Result<ExitCode> {
     };
     let Job { scope, signed, .. } = target::sign_flags(&args.request, how).await?;
     if args.json {
-        let mut value = crate::sign::to_json(&signed, &scope);
+        let mut value = crate::sign::to_json(&signed, &scope, &[]);
         if let Some(map) = value.as_object_mut() {
             map.remove("headers");
             map.insert("expires".into(), args.expires.into());

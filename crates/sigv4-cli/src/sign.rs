@@ -1,12 +1,13 @@
 //! `sigv4 sign`: the headers that sign a request, a curl command line, or every step as
 //! JSON, without sending anything.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::args::{Body, RequestFlags};
-use crate::error::Result;
+use crate::args::{Body, Prepared, RequestFlags};
+use crate::error::{CliError, Result};
 use crate::target::{self, How, Job, Mode, Signed};
 
 /// `sigv4 sign` flags.
@@ -41,27 +42,46 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         signed,
         ..
     } = target::sign_flags(&args.request, how).await?;
+    let to_send = headers_to_add(&args.request, &prepared, &signed);
     if args.json {
-        println!("{}", to_json(&signed, &scope));
+        println!("{}", to_json(&signed, &scope, &to_send));
     } else if args.curl {
-        println!("{}", curl_command(&signed, &prepared.body));
+        println!("{}", curl_command(&signed, &args.request, &prepared.body)?);
     } else {
         println!("Host: {}", signed.host);
-        for (name, value) in &signed.added {
+        for (name, value) in &to_send {
             println!("{name}: {value}");
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every step as one JSON object (shared with `presign --json`).
-pub fn to_json(signed: &Signed, scope: &target::Scope) -> serde_json::Value {
-    let steps = &signed.steps;
-    let headers: serde_json::Map<String, serde_json::Value> = signed
-        .added
+/// The headers the request must carry besides Host and those given with -H: any the
+/// flags imply (Content-Type for -d), then the signer's.
+fn headers_to_add(
+    flags: &RequestFlags,
+    prepared: &Prepared,
+    signed: &Signed,
+) -> Vec<(String, String)> {
+    prepared
+        .headers
         .iter()
-        .map(|(n, v)| (n.clone(), json!(v)))
-        .collect();
+        .filter(|(name, _)| !target::gives_header(flags, name))
+        .chain(&signed.added)
+        .cloned()
+        .collect()
+}
+
+/// Every step as one JSON object, with the headers to add (shared with `presign
+/// --json`, which has none).
+pub fn to_json(
+    signed: &Signed,
+    scope: &target::Scope,
+    to_send: &[(String, String)],
+) -> serde_json::Value {
+    let steps = &signed.steps;
+    let headers: serde_json::Map<String, serde_json::Value> =
+        to_send.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
     json!({
         "method": signed.method,
         "url": signed.url,
@@ -91,21 +111,7 @@ pub fn shell_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-/// `$'...'` with every byte but plain ASCII letters and digits as `\xHH`.
-fn ansi_c_quote(bytes: &[u8]) -> String {
-    let mut out = String::from("$'");
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out.push('\'');
-    out
-}
-
-fn curl_command(signed: &Signed, body: &Body) -> String {
+fn curl_command(signed: &Signed, flags: &RequestFlags, body: &Body) -> Result<String> {
     // --path-as-is: curl would otherwise resolve `.`/`..` in the signed path;
     // -g: brackets and braces in the URL are not globs.
     let mut words = vec![
@@ -119,25 +125,70 @@ fn curl_command(signed: &Signed, body: &Body) -> String {
     }
     for (name, value) in &signed.headers {
         words.push("-H".into());
-        words.push(shell_quote(&format!("{name}: {value}")));
+        // curl drops a header given as "Name: " with nothing after it; "Name;" sends it.
+        words.push(shell_quote(&if value.is_empty() {
+            format!("{name};")
+        } else {
+            format!("{name}: {value}")
+        }));
     }
-    match body {
-        Body::None => {}
-        Body::Memory(bytes) => {
-            words.push("--data-binary".into());
-            words.push(match std::str::from_utf8(bytes) {
-                Ok(text) if !text.contains('\0') => shell_quote(text),
-                // Bytes a shell word can't carry as text: bash's $'\xHH' quoting.
-                _ => ansi_c_quote(bytes),
-            });
-        }
-        Body::File(path, _) => {
-            words.push("-T".into());
-            words.push(shell_quote(&path.display().to_string()));
-        }
-    }
+    words.extend(body_words(flags, body)?);
     words.push(shell_quote(&signed.url));
-    words.join(" ")
+    Ok(words.join(" "))
+}
+
+/// The body as curl flags that send exactly the bytes signed: files by name (curl
+/// joins the pieces with '&' as -d does), text from the command line as --data-raw
+/// (curl reads no file for a leading '@' there).
+fn body_words(flags: &RequestFlags, body: &Body) -> Result<Vec<String>> {
+    let bytes = match body {
+        Body::None => return Ok(Vec::new()),
+        Body::File(path, _) => {
+            let name = path.to_str().ok_or_else(|| not_a_word("the file name"))?;
+            return Ok(vec!["-T".into(), shell_quote(name)]);
+        }
+        Body::Memory(bytes) => bytes,
+    };
+    let pieces = flags.data.iter().map(|d| (d, true));
+    let pieces = pieces.chain(flags.data_binary.iter().map(|d| (d, false)));
+    if pieces.clone().any(|(d, _)| d == "@-") {
+        // curl would wait for standard input again: the body read is given as text.
+        return Ok(vec!["--data-raw".into(), text_word(bytes)?]);
+    }
+    let mut words = Vec::new();
+    for (piece, strips_newlines) in pieces {
+        let Some(file) = piece.strip_prefix('@') else {
+            words.extend(["--data-raw".into(), shell_quote(piece)]);
+            continue;
+        };
+        let content = std::fs::read(file).map_err(|e| CliError::file(Path::new(file), &e))?;
+        if strips_newlines && content.iter().any(|b| matches!(b, b'\r' | b'\n')) {
+            // -d drops line breaks from a file, and curl's way of doing so differs from
+            // ours on a lone CR: the bytes signed are given as text.
+            let kept: Vec<u8> = content
+                .into_iter()
+                .filter(|b| !matches!(b, b'\r' | b'\n'))
+                .collect();
+            words.extend(["--data-raw".into(), text_word(&kept)?]);
+        } else {
+            words.extend(["--data-binary".into(), shell_quote(&format!("@{file}"))]);
+        }
+    }
+    Ok(words)
+}
+
+/// A body as one shell word: text without NUL (which no command-line argument holds).
+fn text_word(bytes: &[u8]) -> Result<String> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.contains('\0') => Ok(shell_quote(text)),
+        _ => Err(not_a_word("this body (NUL or bytes that are not UTF-8)")),
+    }
+}
+
+fn not_a_word(what: &str) -> CliError {
+    CliError::usage(format!(
+        "sign --curl: {what} can't be written as a shell word; save the body to a file and give --data-binary @FILE"
+    ))
 }
 
 /// -v: the canonical request and string to sign on standard error, session token
@@ -163,6 +214,5 @@ mod tests {
         assert_eq!(shell_quote("plain"), "plain");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote(""), "''");
-        assert_eq!(ansi_c_quote(&[b'a', 0xff, b'\'']), r"$'a\xff\x27'");
     }
 }

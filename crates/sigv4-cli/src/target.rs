@@ -220,11 +220,7 @@ pub fn sign(
         .with_headers(&header_refs)
         .with_payload(payload);
     let mut settings = Settings::default();
-    settings.rules = match rules {
-        Some("s3") => Rules::S3,
-        Some("generic") => Rules::Generic,
-        _ => Rules::Auto,
-    };
+    settings.rules = rules_flag(rules);
     let params = SigningParams::new(credentials, &scope.region, &scope.service, time)?
         .with_settings(settings);
     let signer = Signer::new();
@@ -273,6 +269,32 @@ pub fn sign(
                 chunks: None,
             })
         }
+    }
+}
+
+/// Whether -H gave the header `name`.
+pub fn gives_header(flags: &RequestFlags, name: &str) -> bool {
+    flags
+        .headers
+        .iter()
+        .filter_map(|raw| crate::args::parse_header(raw).ok())
+        .any(|(n, _)| n.eq_ignore_ascii_case(name))
+}
+
+/// `--rules`: s3, generic, or (none) from the signing name.
+fn rules_flag(rules: Option<&str>) -> Rules {
+    match rules {
+        Some("s3") => Rules::S3,
+        Some("generic") => Rules::Generic,
+        _ => Rules::Auto,
+    }
+}
+
+/// The rules a request is signed under: `--rules`, else from the signing name.
+fn rules(flag: Option<&str>, service: &str) -> Rules {
+    match rules_flag(flag) {
+        Rules::Auto => Rules::for_service(service),
+        chosen => chosen,
     }
 }
 
@@ -325,7 +347,14 @@ pub struct Job {
 pub async fn sign_flags(flags: &RequestFlags, how: How<'_>) -> Result<Job> {
     let env = Environment::from_process();
     let client = Client::new()?;
-    let prepared = flags.prepare(how.default_method)?;
+    let mut prepared = flags.prepare(how.default_method)?;
+    if matches!(how.mode, Mode::Presign(_)) {
+        // A presigned URL prints no headers, so it signs only those given with -H, not
+        // the form type -d adds (botocore's SigV4QueryAuth drops its own the same way).
+        prepared.headers.retain(|(name, _)| {
+            !name.eq_ignore_ascii_case("content-type") || gives_header(flags, name)
+        });
+    }
     let host = url_host(&prepared.url)?;
     let scope = scope(flags, &host, &env)?;
     let time = match how.time {
@@ -333,7 +362,11 @@ pub async fn sign_flags(flags: &RequestFlags, how: How<'_>) -> Result<Job> {
         None => now()?,
     };
     let (found, example) = credentials(flags, &env, &client, how.example_if_none).await?;
-    let unsigned = flags.unsigned_payload;
+    // A presigned URL is sent later with a body no one hashed for it: under S3 rules it
+    // signs UNSIGNED-PAYLOAD (as botocore's S3SigV4QueryAuth, and as S3 checks it).
+    let presigned_s3 = matches!(how.mode, Mode::Presign(_))
+        && rules(flags.rules.as_deref(), &scope.service) == Rules::S3;
+    let unsigned = flags.unsigned_payload || presigned_s3;
     let file_hash = if how.chunking.is_some() {
         None
     } else {
