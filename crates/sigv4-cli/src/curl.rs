@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::args::{Body, RequestFlags};
 use crate::error::{CliError, Exit, Result, io_reason};
 use crate::net;
-use crate::target::{self, Chunking, How, Job, Mode, Signed};
+use crate::target::{self, Chunking, How, Job, Mode};
 use sigv4::{ChecksumAlgorithm, ChunkedMode};
 
 /// `sigv4 curl` flags.
@@ -130,12 +130,11 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let mut builder = http::Request::builder()
         .method(signed.method.as_str())
         .uri(signed.url.as_str());
-    let (headers, replaced) = headers_to_send(&signed);
-    for name in replaced {
-        eprintln!(
-            "sigv4: warning: the given header {name} was replaced by the signer's (only that one is signed)"
-        );
-    }
+    let headers: Vec<(&str, &str)> = signed
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let given_agent = headers
         .iter()
         .any(|(n, _)| n.eq_ignore_ascii_case("user-agent"));
@@ -253,33 +252,6 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     }
     out.finish()?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The headers to send, and the names of the given (-H) headers left out: the signer's
-/// headers (Authorization, X-Amz-Date, X-Amz-Security-Token, x-amz-content-sha256)
-/// replace given ones of the same name, as the core does when it canonicalizes, so that
-/// the request carries exactly one of each: the signed one.
-fn headers_to_send(signed: &Signed) -> (Vec<(&str, &str)>, Vec<&str>) {
-    // `signed.headers` is the request's own headers, then the signer's (`signed.added`).
-    let own = signed.headers.len().saturating_sub(signed.added.len());
-    let (given, signers) = signed.headers.split_at(own);
-    let by_signer = |name: &str| {
-        signed
-            .added
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case(name))
-    };
-    let mut headers = Vec::with_capacity(signed.headers.len());
-    let mut replaced = Vec::new();
-    for (name, value) in given {
-        if by_signer(name) {
-            replaced.push(name.as_str());
-        } else {
-            headers.push((name.as_str(), value.as_str()));
-        }
-    }
-    headers.extend(signers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    (headers, replaced)
 }
 
 /// Header values shown by -v: the session token hidden (the Authorization header holds

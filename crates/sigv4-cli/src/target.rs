@@ -155,10 +155,13 @@ pub struct Signed {
     pub method: String,
     /// The Host header that was signed.
     pub host: String,
-    /// The request's own headers (as given), then the signer's.
+    /// The request's own headers (as given), then the signer's, which replace given ones
+    /// of the same name: the request carries one of each, the signed one.
     pub headers: Vec<(String, String)>,
     /// The signer's headers only (Authorization, X-Amz-Date, ...).
     pub added: Vec<(String, String)>,
+    /// Names of given (-H) headers that the signer's replaced, for a warning.
+    pub replaced: Vec<String>,
     pub steps: sigv4::SigningSteps,
     /// For an aws-chunked upload: the signer of its chunks, and the chunk size.
     pub chunks: Option<(ChunkSigner, usize)>,
@@ -232,7 +235,11 @@ pub fn sign(
                 .headers()
                 .map(|(n, v)| (n.to_owned(), v.to_owned()))
                 .collect();
-            let mut headers = own_headers.clone();
+            let (mut headers, replaced): (Vec<_>, Vec<_>) = own_headers
+                .iter()
+                .cloned()
+                .partition(|(n, _)| !added.iter().any(|(m, _)| n.eq_ignore_ascii_case(m)));
+            let replaced = replaced.into_iter().map(|(n, _)| n).collect();
             if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
                 headers.insert(0, ("Host".to_owned(), host.clone()));
             }
@@ -249,6 +256,7 @@ pub fn sign(
                 host,
                 headers,
                 added,
+                replaced,
                 steps: signed.steps().clone(),
                 chunks,
             })
@@ -265,6 +273,7 @@ pub fn sign(
                 host,
                 headers,
                 added: Vec::new(),
+                replaced: Vec::new(),
                 steps: presigned.steps().clone(),
                 chunks: None,
             })
@@ -383,6 +392,7 @@ pub async fn sign_flags(flags: &RequestFlags, how: How<'_>) -> Result<Job> {
         how.mode,
         how.chunking,
     )?;
+    warn_replaced(&signed);
     Ok(Job {
         client,
         prepared,
@@ -391,4 +401,13 @@ pub async fn sign_flags(flags: &RequestFlags, how: How<'_>) -> Result<Job> {
         example,
         signed,
     })
+}
+
+/// Warns (stderr) of each given header the signer's replaced: only the signed one is sent.
+fn warn_replaced(signed: &Signed) {
+    for name in &signed.replaced {
+        eprintln!(
+            "sigv4: warning: the given header {name} was replaced by the signer's (only that one is signed)"
+        );
+    }
 }

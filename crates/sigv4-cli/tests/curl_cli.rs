@@ -156,3 +156,33 @@ fn curl_fail_leaves_the_output_file_alone() {
         Some(refusal)
     );
 }
+
+/// `sign` (plain and --curl) with -H X-Amz-Date: the printed request carries the signed
+/// date only, with the same warning as `curl`.
+#[test]
+fn sign_prints_one_of_each_signer_header() {
+    let home = tempfile::tempdir().expect("temp dir");
+    for output in [None, Some("--curl")] {
+        let mut args = vec!["sign", "--service=s3", "--region=us-east-1"];
+        args.extend(output);
+        args.extend([
+            "-H",
+            "X-Amz-Date: 20000101T000000Z",
+            "http://127.0.0.1:9/b/k",
+        ]);
+        let out = sigv4(&args, home.path(), None);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            stdout.to_ascii_lowercase().matches("x-amz-date:").count(),
+            1,
+            "{output:?}: {stdout}"
+        );
+        assert!(!stdout.contains("20000101T"), "{output:?}: {stdout}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("the given header X-Amz-Date was replaced by the signer's"),
+            "{output:?}: {stderr}"
+        );
+    }
+}
