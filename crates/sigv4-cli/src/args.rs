@@ -69,7 +69,7 @@ pub struct Prepared {
 
 impl RequestFlags {
     /// Checks the flags and reads any in-memory body.
-    pub fn prepare(&self, default_method: Option<&str>) -> Result<Prepared> {
+    pub fn prepare(&self) -> Result<Prepared> {
         let mut headers = Vec::new();
         for raw in &self.headers {
             headers.push(parse_header(raw)?);
@@ -127,7 +127,6 @@ impl RequestFlags {
         let method = self
             .method
             .clone()
-            .or_else(|| default_method.map(str::to_owned))
             .or_else(|| implied.map(str::to_owned))
             .unwrap_or_else(|| "GET".to_owned());
         Ok(Prepared {

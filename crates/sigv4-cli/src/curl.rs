@@ -103,7 +103,6 @@ pub fn progress_bar(len: u64, what: &str) -> Option<ProgressBar> {
 
 pub async fn run(args: Args) -> Result<ExitCode> {
     let how = How {
-        default_method: None,
         time: None,
         mode: Mode::Headers,
         example_if_none: false,

@@ -38,7 +38,6 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         Mode::Headers
     };
     let how = How {
-        default_method: None,
         time: args.time.as_deref(),
         mode,
         example_if_none: true,

@@ -39,7 +39,6 @@ pub async fn run(mut args: Args) -> Result<ExitCode> {
     // --method is -X; otherwise the method follows the body as in curl and explain
     // (-T PUT, -d POST, else GET).
     let how = How {
-        default_method: None,
         time: args.time.as_deref(),
         mode: Mode::Presign(Duration::from_secs(args.expires)),
         example_if_none: false,

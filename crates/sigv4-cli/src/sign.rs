@@ -29,7 +29,6 @@ pub struct Args {
 
 pub async fn run(args: Args) -> Result<ExitCode> {
     let how = How {
-        default_method: None,
         time: args.time.as_deref(),
         mode: Mode::Headers,
         example_if_none: false,

@@ -328,8 +328,6 @@ pub fn url_host(url: &str) -> Result<String> {
 
 /// How a subcommand signs the request its flags describe.
 pub struct How<'a> {
-    /// The method when neither -X nor the body implies one.
-    pub default_method: Option<&'a str>,
     /// `--time`, else now.
     pub time: Option<&'a str>,
     pub mode: Mode,
@@ -356,7 +354,7 @@ pub struct Job {
 pub async fn sign_flags(flags: &RequestFlags, how: How<'_>) -> Result<Job> {
     let env = Environment::from_process();
     let client = Client::new()?;
-    let mut prepared = flags.prepare(how.default_method)?;
+    let mut prepared = flags.prepare()?;
     if matches!(how.mode, Mode::Presign(_)) {
         // A presigned URL prints no headers, so it signs only those given with -H, not
         // the form type -d adds (botocore's SigV4QueryAuth drops its own the same way).
