@@ -11,7 +11,7 @@ use crate::error::{CliError, Result};
 pub struct RequestFlags {
     /// The URL, with its query string (quote it in the shell).
     pub url: String,
-    /// HTTP method (default GET; POST with -d; PUT with -T).
+    /// HTTP method, sent upper-cased (default GET; POST with -d; PUT with -T).
     #[arg(short = 'X', long = "request", value_name = "METHOD")]
     pub method: Option<String>,
     /// A header, "Name: value" ("Name;" sends it empty). Repeatable; signed unless it is
@@ -124,9 +124,11 @@ impl RequestFlags {
         } else {
             (Body::None, None)
         };
+        // Upper-cased: the core signs `get` as GET, so it is sent as GET too.
         let method = self
             .method
-            .clone()
+            .as_deref()
+            .map(str::to_ascii_uppercase)
             .or_else(|| implied.map(str::to_owned))
             .unwrap_or_else(|| "GET".to_owned());
         Ok(Prepared {

@@ -61,7 +61,12 @@ pub(crate) fn canonical_request(
     query: &[(&str, &str)],
     payload_hash: &str,
 ) -> Range<usize> {
-    text.push_str(req.method);
+    // Upper-cased, as botocore signs it and as HTTP clients send the standard methods.
+    if req.method.bytes().any(|b| b.is_ascii_lowercase()) {
+        text.push_str(&req.method.to_ascii_uppercase());
+    } else {
+        text.push_str(req.method);
+    }
     text.push('\n');
     push_path(text, &req.path, rules, normalize);
     text.push('\n');

@@ -87,6 +87,8 @@ pub struct Request<'a> {
 
 impl<'a> Request<'a> {
     /// A request for an absolute `http://` or `https://` URL, with no headers and no body.
+    /// The method is signed upper-cased (`get` as `GET`), as botocore signs it and as HTTP
+    /// clients send the standard methods: send it upper-cased too.
     ///
     /// ```
     /// let req = sigv4::Request::new("GET", "https://polly.eu-west-1.amazonaws.com/v1/voices?LanguageCode=en-US")?;
