@@ -287,7 +287,12 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
         theirs: theirs_sts.map(|s| redact_text(&s)),
         correct: correct_sts,
     };
-    d.aws_error = aws;
+    // AWS's message quotes the canonical request, session token included.
+    d.aws_error = aws.map(|mut a| {
+        a.message = a.message.as_deref().map(redact_text);
+        a.canonical_request = a.canonical_request.as_deref().map(redact_text);
+        a
+    });
     d
 }
 

@@ -739,3 +739,21 @@ fn generated_corpus() {
     assert!(total >= 500, "only {total} cases");
     assert!(right * 100 >= total * 95, "{right}/{total} right");
 }
+
+/// AWS's message quotes the canonical request it computed, session token included: the
+/// diagnosis shows it redacted everywhere, the message too.
+#[test]
+fn the_session_token_in_aws_message_is_redacted() {
+    let body = "{\"message\":\"The request signature we calculated does not match the signature you provided.\\n\\nThe Canonical String for this request should have been\\n'GET\\n/\\n\\nhost:sts.amazonaws.com\\nx-amz-date:20150830T123600Z\\nx-amz-security-token:TOKEN-SECRET-123\\n\\nhost;x-amz-date;x-amz-security-token\\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'\\n\"}";
+    let d = sigv4::diagnose(&sigv4::DiagnoseInput {
+        response: Some(body),
+        ..Default::default()
+    });
+    let aws = d.aws_error.as_ref().expect("parsed");
+    let shown = format!(
+        "{:?} {:?} {:?}",
+        aws.message, aws.canonical_request, d.canonical_request
+    );
+    assert!(shown.contains("x-amz-security-token:<redacted>"), "{shown}");
+    assert!(!shown.contains("TOKEN-SECRET-123"), "{shown}");
+}
