@@ -747,9 +747,18 @@ fn parse_credential(credential: &str) -> Result<(String, String, String, String)
                 (*service).to_owned(),
             ))
         }
-        [_, _, _, _, terminator] => Err(scope_error(format!(
+        [_, _, _, _, terminator] if *terminator != "aws4_request" => Err(scope_error(format!(
             "the scope ends with {terminator:?}, not aws4_request"
         ))),
+        [key, _, _, _, _] if key.is_empty() => {
+            Err(malformed("the credential's access key is empty"))
+        }
+        [_, date, _, _, _] if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) => Err(
+            scope_error(format!("the scope's date {date:?} is not YYYYMMDD")),
+        ),
+        [_, _, region, service, _] if region.is_empty() || service.is_empty() => Err(scope_error(
+            "the scope's region and service must not be empty",
+        )),
         _ => Err(malformed(
             "the credential is not KEY/DATE/REGION/SERVICE/aws4_request",
         )),

@@ -310,3 +310,47 @@ fn mutations_are_refused_with_the_right_reason() {
     }
     println!("verify: {checked} mutations refused with the expected reason");
 }
+
+/// A malformed credential scope is refused with what is wrong in it.
+#[test]
+fn malformed_scopes_say_what_is_wrong() {
+    let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret").expect("creds");
+    let verifier = sigv4::Verifier::new(|_: &str| Some(creds.clone()));
+    let now = sigv4::SigningTime::parse("20150830T123600Z").expect("time");
+    for (credential, want) in [
+        (
+            "AKIDEXAMPLE/2015083X/us-east-1/iam/aws4_request",
+            "the scope's date \"2015083X\" is not YYYYMMDD",
+        ),
+        (
+            "AKIDEXAMPLE/20150830/us-east-1/iam/aws5_request",
+            "ends with \"aws5_request\", not aws4_request",
+        ),
+        (
+            "AKIDEXAMPLE/20150830//iam/aws4_request",
+            "region and service must not be empty",
+        ),
+        (
+            "/20150830/us-east-1/iam/aws4_request",
+            "access key is empty",
+        ),
+        (
+            "AKIDEXAMPLE/20150830/us-east-1/aws4_request",
+            "not KEY/DATE/REGION/SERVICE/aws4_request",
+        ),
+    ] {
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders=host;x-amz-date, Signature={}",
+            "0".repeat(64)
+        );
+        let headers = [
+            ("Host", "iam.amazonaws.com"),
+            ("X-Amz-Date", "20150830T123600Z"),
+            ("Authorization", auth.as_str()),
+        ];
+        let err = verifier
+            .verify("GET", "/", &headers, sigv4::ReceivedBody::Bytes(b""), now)
+            .expect_err(credential);
+        assert!(err.to_string().contains(want), "{credential}: {err}");
+    }
+}
