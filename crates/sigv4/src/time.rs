@@ -143,7 +143,9 @@ impl SigningTime {
             || b[13] != b':'
             || b[16] != b':'
         {
-            return Err(bad("expected YYYY-MM-DDTHH:MM:SS with an optional zone"));
+            return Err(bad(
+                "expected YYYY-MM-DDTHH:MM:SS with an optional zone, or YYYYMMDDTHHMMSSZ",
+            ));
         }
         let num = |at: usize, len: usize| -> Option<i64> {
             b.get(at..at + len)?.iter().try_fold(0i64, |n, &d| {
