@@ -581,6 +581,16 @@ impl Signer {
         check_bucket(bucket)?;
         // The form's action: an http(s) URL with a host.
         crate::request::Request::new("POST", url)?;
+        // Fields this function writes itself: a second one would contradict the policy.
+        if let Some((name, _)) = fields.iter().find(|(name, _)| {
+            OWN_FIELDS
+                .iter()
+                .any(|own| own.eq_ignore_ascii_case(name.trim()))
+        }) {
+            return Err(invalid(format!(
+                "the field {name:?} is written from presign_post's own arguments: leave it out of the fields"
+            )));
+        }
         if expires < Duration::from_secs(1) || expires > MAX_EXPIRY || expires.subsec_nanos() != 0 {
             return Err(ErrorKind::ExpiryOutOfRange {
                 seconds: expires.as_secs(),
@@ -643,6 +653,19 @@ impl Signer {
         })
     }
 }
+
+/// The form fields `presign_post` writes from its arguments (and `file`, the upload).
+const OWN_FIELDS: [&str; 9] = [
+    "key",
+    "bucket",
+    "policy",
+    "file",
+    "x-amz-algorithm",
+    "x-amz-credential",
+    "x-amz-date",
+    "x-amz-security-token",
+    "x-amz-signature",
+];
 
 /// S3's rules for a bucket's name (general-purpose buckets).
 pub(crate) fn check_bucket(name: &str) -> Result<()> {

@@ -171,6 +171,24 @@ fn presign_post_checks_the_bucket_and_the_url() {
             other => panic!("{bad:?}: {other:?}"),
         }
     }
+    // A field presign_post writes itself would contradict the policy.
+    for own in ["key", "Bucket", "x-amz-date", "policy"] {
+        let made = Signer::new().presign_post(
+            "https://abc.s3.amazonaws.com/",
+            "abc",
+            "uploads/${filename}",
+            &[(own, "other")],
+            vec![],
+            &params,
+            Duration::from_secs(60),
+        );
+        match made.map_err(|e| (e.kind().clone(), e.to_string())) {
+            Err((ErrorKind::InvalidPolicy { .. }, text)) => {
+                assert!(text.contains(&format!("the field {own:?}")), "{text}");
+            }
+            other => panic!("{own}: {other:?}"),
+        }
+    }
     for url in ["ftp://x/abc/", "https://Bad Host/abc/", "abc"] {
         assert!(
             matches!(post(url, "abc"), Err((ErrorKind::InvalidUrl { .. }, _))),
