@@ -750,9 +750,7 @@ fn parse_credential(credential: &str) -> Result<(String, String, String, String)
         [_, _, _, _, terminator] if *terminator != "aws4_request" => Err(scope_error(format!(
             "the scope ends with {terminator:?}, not aws4_request"
         ))),
-        [key, _, _, _, _] if key.is_empty() => {
-            Err(malformed("the credential's access key is empty"))
-        }
+        ["", _, _, _, _] => Err(malformed("the credential's access key is empty")),
         [_, date, _, _, _] if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) => Err(
             scope_error(format!("the scope's date {date:?} is not YYYYMMDD")),
         ),
