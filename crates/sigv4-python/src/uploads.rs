@@ -54,11 +54,17 @@ pub fn start_chunked<'py>(
     let layout = ChunkedLayout::new(length, chunk_size, mode).map_err(|e| error(py, e))?;
     let framing = layout.headers();
     let given = convert::headers(headers)?;
-    let mut pairs: Vec<(&str, &str)> = convert::pairs(&given)
-        .into_iter()
+    let given = convert::pairs(&given);
+    let encoding = content_encoding(&given);
+    let mut pairs: Vec<(&str, &str)> = given
+        .iter()
         .filter(|(n, _)| !framing.iter().any(|(m, _)| n.eq_ignore_ascii_case(m)))
+        .copied()
         .collect();
-    pairs.extend(framing.iter().map(|(n, v)| (*n, v.as_str())));
+    pairs.extend(framing.iter().map(|(n, v)| match *n {
+        "content-encoding" => (*n, encoding.as_str()),
+        _ => (*n, v.as_str()),
+    }));
     let request = Request::new(method, url)
         .map_err(|e| error(py, e))?
         .with_headers(&pairs)
@@ -83,6 +89,21 @@ pub fn start_chunked<'py>(
         },
         layout.content_length(),
     ))
+}
+
+/// The Content-Encoding of an aws-chunked upload: `aws-chunked`, then the codings the
+/// caller gave (S3 takes `aws-chunked,gzip` and stores the object as gzip).
+fn content_encoding(given: &[(&str, &str)]) -> String {
+    let codings = given
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("content-encoding"))
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("aws-chunked"));
+    std::iter::once("aws-chunked")
+        .chain(codings)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Frames and signs the chunks of one aws-chunked body, in order.

@@ -14,7 +14,8 @@ class ChunkedUpload:
     (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), optionally with a checksum trailer
     (`checksum="crc32"`, ...: -TRAILER), or unsigned with a trailer (`signed=False`).
     The data may be bytes, a binary file or an iterable of bytes; exactly `length`
-    bytes must come from it, or iteration raises InvalidRequestError.
+    bytes must come from it, or iteration raises InvalidRequestError. A Content-Encoding
+    in `headers` (gzip data) is sent and signed after aws-chunked: `aws-chunked,gzip`.
 
         up = sigv4.ChunkedUpload(url=url, data=open("big.bin", "rb"), length=size,
                                  credentials=creds, checksum="crc32")
