@@ -4,6 +4,7 @@ from typing import BinaryIO, Iterable, Iterator, Optional, Union
 
 from ._errors import InvalidRequestError
 from ._sigv4 import Credentials, start_chunked
+from ._types import Headers, Time
 
 Data = Union[bytes, bytearray, memoryview, BinaryIO, Iterable[bytes]]
 
@@ -33,11 +34,11 @@ class ChunkedUpload:
         chunk_size: int = 65536,
         checksum: Optional[str] = None,
         signed: bool = True,
-        headers=None,
+        headers: Optional[Headers] = None,
         region: Optional[str] = None,
-        time=None,
+        time: Time = None,
     ) -> None:
-        headers, self._encoder, self.content_length = start_chunked(
+        to_send, self._encoder, framed_length = start_chunked(
             url=url,
             length=length,
             credentials=credentials,
@@ -49,7 +50,11 @@ class ChunkedUpload:
             region=region,
             time=time,
         )
-        self.headers = dict(headers)
+        #: The headers to send: the caller's, the framing (content-encoding,
+        #: content-length, x-amz-decoded-content-length, x-amz-trailer) and the signature.
+        self.headers: dict[str, str] = dict(to_send)
+        #: The Content-Length: the size of the framed body.
+        self.content_length: int = framed_length
         self._data = data
         self._length = length
         self._chunk_size = chunk_size

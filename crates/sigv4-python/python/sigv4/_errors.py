@@ -6,7 +6,9 @@ such as "InvalidUrl" or "SignatureMismatch"). Messages never hold a secret.
 
 
 class Error(Exception):
-    """Every error this package raises."""
+    """Every error this package raises. `kind` names the core's error (e.g.
+    "InvalidUrl"), or "InvalidArgument" (a Python argument), or "Credentials" (no usable
+    credentials)."""
 
     kind: str = "Error"
 
