@@ -16,9 +16,13 @@ class Error(Exception):
 class InvalidRequestError(Error, ValueError):
     """The request, its parameters or the credentials cannot be signed as given."""
 
+    kind: str = "InvalidArgument"  # raised by the Python glue; the native module sets its own
+
 
 class CredentialsError(Error):
     """No usable credentials in the environment or the profile files."""
+
+    kind: str = "Credentials"
 
 
 class VerificationError(Error):
