@@ -58,12 +58,13 @@ pub fn scope<'a>(
     }
     let host = request.host().unwrap_or_default();
     let Some((found_service, found_region)) = HOSTS.lookup(host) else {
-        return Err(invalid(
-            py,
-            format!(
+        let message = match service {
+            Some(_) => format!("cannot tell the region from the host {host:?}: pass region="),
+            None => format!(
                 "cannot tell the service and region from the host {host:?}: pass service= and region="
             ),
-        ));
+        };
+        return Err(invalid(py, message));
     };
     Ok((
         service.map_or(Name::Cached(found_service), Name::Given),

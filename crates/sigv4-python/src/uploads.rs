@@ -19,7 +19,7 @@ use crate::signing::{SIGNER, scope};
 /// encoder, Content-Length). `sigv4.ChunkedUpload` (Python) drives it.
 #[pyfunction]
 #[pyo3(signature = (*, url, length, credentials, method = "PUT", chunk_size = 65536,
-    checksum = None, signed = true, headers = None, region = None, time = None))]
+    checksum = None, signed = true, headers = None, region = None, service = "s3", time = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn start_chunked<'py>(
     py: Python<'py>,
@@ -32,6 +32,7 @@ pub fn start_chunked<'py>(
     signed: bool,
     headers: Option<&Bound<'py, PyAny>>,
     region: Option<&str>,
+    service: &str,
     time: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<(Bound<'py, PyDict>, ChunkEncoder, u64)> {
     let algorithm = checksum
@@ -69,7 +70,7 @@ pub fn start_chunked<'py>(
         .map_err(|e| error(py, e))?
         .with_headers(&pairs)
         .with_payload(mode.payload());
-    let (service, region) = scope(py, &request, region, Some("s3"))?;
+    let (service, region) = scope(py, &request, region, Some(service))?;
     let time = convert::time(py, time)?;
     let creds = &credentials.get().inner;
     let params = SigningParams::new(creds, &region, &service, time).map_err(|e| error(py, e))?;

@@ -97,6 +97,19 @@ def test_content_encoding_given_follows_aws_chunked_and_is_signed(given):
     assert header(upload.headers, "Authorization").endswith("Signature=" + want)
 
 
+def test_another_host_takes_region_and_service():
+    """An S3-compatible store: its host names no region, so region= is needed (and said
+    so), and service= is taken as sign() takes it (S3's by default)."""
+    url = "http://127.0.0.1:9000/bkt/k"
+    with pytest.raises(sigv4.InvalidRequestError) as e:
+        sigv4.ChunkedUpload(url=url, data=b"x", length=1, credentials=sigv4.Credentials(*EXAMPLE_KEY))
+    assert str(e.value).endswith(": pass region=")
+    for service in ("s3", "custom"):
+        upload = sigv4.ChunkedUpload(url=url, data=b"x", length=1, credentials=sigv4.Credentials(*EXAMPLE_KEY),
+                                     region="eu-west-3", service=service, time="20130524T000000Z")
+        assert f"/20130524/eu-west-3/{service}/aws4_request," in header(upload.headers, "Authorization")
+
+
 BAD_ARGUMENTS = {
     "chunks under 8 KiB": dict(data=b"x", length=1, chunk_size=100),
     "unknown checksum": dict(data=b"x", length=1, checksum="md4"),

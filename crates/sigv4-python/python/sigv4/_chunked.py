@@ -17,6 +17,8 @@ class ChunkedUpload:
     The data may be bytes, a binary file or an iterable of bytes; exactly `length`
     bytes must come from it, or iteration raises InvalidRequestError. A Content-Encoding
     in `headers` (gzip data) is sent and signed after aws-chunked: `aws-chunked,gzip`.
+    The region comes from the URL's host unless given (`region=`: needed for other
+    hosts); the service is S3's unless given (`service=`).
 
         up = sigv4.ChunkedUpload(url=url, data=open("big.bin", "rb"), length=size,
                                  credentials=creds, checksum="crc32")
@@ -36,6 +38,7 @@ class ChunkedUpload:
         signed: bool = True,
         headers: Optional[Headers] = None,
         region: Optional[str] = None,
+        service: str = "s3",
         time: Time = None,
     ) -> None:
         to_send, self._encoder, framed_length = start_chunked(
@@ -48,6 +51,7 @@ class ChunkedUpload:
             signed=signed,
             headers=headers,
             region=region,
+            service=service,
             time=time,
         )
         #: The headers to send: the caller's, the framing (content-encoding,

@@ -194,6 +194,7 @@ def start_chunked(
     signed: bool = True,
     headers: Optional[Headers] = None,
     region: Optional[str] = None,
+    service: str = "s3",
     time: Time = None,
 ) -> tuple[dict[str, str], ChunkEncoder, int]: ...
 
