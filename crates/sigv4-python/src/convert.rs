@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
@@ -211,11 +211,102 @@ pub fn time(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Signin
     SigningTime::from_unix_seconds(seconds).map_err(|e| error(py, e))
 }
 
-/// Whole seconds from a Python int (an expiry, an age).
-pub fn seconds(py: Python<'_>, what: &str, value: i64) -> PyResult<std::time::Duration> {
-    u64::try_from(value)
-        .map(std::time::Duration::from_secs)
-        .map_err(|_| invalid(py, format!("{what} must not be negative")))
+/// A whole number (a length, a size, seconds) from a Python int: not a bool (as a time
+/// is not), not negative, at most 2^63 - 1; `what` names the argument.
+pub fn whole(value: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
+    let py = value.py();
+    if value.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be an int, not bool"
+        )));
+    }
+    let negative = || invalid(py, format!("{what} must not be negative"));
+    match value.extract::<i64>() {
+        Ok(n) => u64::try_from(n).map_err(|_| negative()),
+        Err(e) if e.is_instance_of::<PyOverflowError>(py) => Err(if value.lt(0)? {
+            negative()
+        } else {
+            invalid(py, format!("{what} is too large"))
+        }),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "{what} must be an int, not {}",
+            value.get_type().name()?
+        ))),
+    }
+}
+
+/// `#[pyo3(from_py_with)]` converters of the whole-number arguments, each naming its own.
+pub fn expires(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    whole(value, "expires")
+}
+
+pub fn max_skew(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    whole(value, "max_skew")
+}
+
+pub fn max_expiry(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    whole(value, "max_expiry")
+}
+
+pub fn max_size(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    whole(value, "max_size")
+}
+
+pub fn length(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    whole(value, "length")
+}
+
+pub fn chunk_size(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    whole(value, "chunk_size")
+}
+
+/// The items of a list argument (regions, buckets...): a str alone is refused, not
+/// taken for a list of its letters. `of` names what the list holds.
+pub fn items<'py>(
+    value: &Bound<'py, PyAny>,
+    what: &str,
+    of: &str,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let not_a_list = || -> PyResult<PyErr> {
+        Ok(PyTypeError::new_err(format!(
+            "{what} must be a list of {of}, not {}",
+            value.get_type().name()?
+        )))
+    };
+    if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
+        return Err(not_a_list()?);
+    }
+    match value.try_iter() {
+        Ok(iter) => iter.collect(),
+        Err(_) => Err(not_a_list()?),
+    }
+}
+
+/// A list of str argument (regions, key prefixes...).
+pub fn strings(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+    items(value, what, "str")?
+        .iter()
+        .map(|item| {
+            item.extract::<String>()
+                .map_err(|_| match item.get_type().name() {
+                    Ok(name) => {
+                        PyTypeError::new_err(format!("{what} must be a list of str, not of {name}"))
+                    }
+                    Err(e) => e,
+                })
+        })
+        .collect()
+}
+
+/// An optional list of str argument: None is no list.
+pub fn optional_strings(
+    value: Option<&Bound<'_, PyAny>>,
+    what: &str,
+) -> PyResult<Option<Vec<String>>> {
+    value
+        .filter(|v| !v.is_none())
+        .map(|v| strings(v, what))
+        .transpose()
 }
 
 /// Whole seconds of a finite float within i64 (NaN and infinities are not times).

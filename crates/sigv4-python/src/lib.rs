@@ -1,6 +1,7 @@
-//! The Python module `sigv4._sigv4`: a thin PyO3 layer over the `sigv4` core. Every
-//! function takes keyword-only arguments, converts them, calls the core and converts the
-//! answer back; the Python package (`python/sigv4`) re-exports it and adds the requests,
+//! The Python module `sigv4._sigv4`: a thin PyO3 layer over the `sigv4` core. Each
+//! function takes keyword-only arguments (but for `Credentials`, `scope_of` and the body
+//! of `UploadSigner`'s methods), converts them, calls the core and converts the answer
+//! back; the Python package (`python/sigv4`) re-exports it and adds the requests,
 //! httpx and Flask glue. Errors map onto one hierarchy (`sigv4.Error` and subclasses,
 //! defined in `sigv4/_errors.py`), and no secret reaches a message or a `repr`.
 

@@ -58,12 +58,13 @@ pub fn scope<'a>(
     }
     let host = request.host().unwrap_or_default();
     let Some((found_service, found_region)) = HOSTS.lookup(host) else {
-        return Err(invalid(
-            py,
-            format!(
+        let message = match service {
+            Some(_) => format!("cannot tell the region from the host {host:?}: pass region="),
+            None => format!(
                 "cannot tell the service and region from the host {host:?}: pass service= and region="
             ),
-        ));
+        };
+        return Err(invalid(py, message));
     };
     Ok((
         service.map_or(Name::Cached(found_service), Name::Given),
@@ -326,7 +327,7 @@ pub fn presign<'py>(
     url: &str,
     credentials: &Bound<'py, Credentials>,
     method: &str,
-    expires: i64,
+    #[pyo3(from_py_with = convert::expires)] expires: u64,
     headers: Option<&Bound<'py, PyAny>>,
     region: Option<&str>,
     service: Option<&str>,
@@ -336,7 +337,7 @@ pub fn presign<'py>(
     let input = input(
         py, method, url, headers, None, None, false, region, service, time, s3,
     )?;
-    let expires = convert::seconds(py, "expires", expires)?;
+    let expires = Duration::from_secs(expires);
     match input.run(py, &credentials.get().inner, Some(expires))?.0 {
         Outcome::Presigned(p) => Ok(p.url().to_owned()),
         Outcome::Headers(_) => Err(invalid(py, "not presigned")),
@@ -365,7 +366,7 @@ pub fn explain<'py>(
     service: Option<&str>,
     time: Option<&Bound<'py, PyAny>>,
     s3: Option<bool>,
-    expires: Option<i64>,
+    expires: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let input = input(
         py,
@@ -381,7 +382,8 @@ pub fn explain<'py>(
         s3,
     )?;
     let expires = expires
-        .map(|e| convert::seconds(py, "expires", e))
+        .filter(|e| !e.is_none())
+        .map(|e| convert::whole(e, "expires").map(Duration::from_secs))
         .transpose()?;
     let (outcome, service, region) = input.run(py, &credentials.get().inner, expires)?;
     let steps = outcome.steps();
@@ -435,7 +437,7 @@ pub fn presign_post<'py>(
     region: Option<&str>,
     fields: Option<&Bound<'py, PyAny>>,
     conditions: Option<&Bound<'py, PyAny>>,
-    expires: i64,
+    #[pyo3(from_py_with = convert::expires)] expires: u64,
     time: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let request = Request::new("POST", url).map_err(|e| error(py, e))?;
@@ -450,7 +452,7 @@ pub fn presign_post<'py>(
             parsed.extend(condition(py, &c?)?);
         }
     }
-    let expires = convert::seconds(py, "expires", expires)?;
+    let expires = Duration::from_secs(expires);
     let creds = &credentials.get().inner;
     let params = SigningParams::new(creds, &region, "s3", time).map_err(|e| error(py, e))?;
     let post = SIGNER
@@ -507,7 +509,8 @@ fn condition(py: Python<'_>, c: &Bound<'_, PyAny>) -> PyResult<Vec<PolicyConditi
         ("eq", 3) => Ok(vec![PolicyCondition::equals(&field(1)?, &value(2)?)]),
         ("starts-with", 3) => Ok(vec![PolicyCondition::starts_with(&field(1)?, &value(2)?)]),
         ("content-length-range", 3) => {
-            let (min, max): (u64, u64) = (items[1].extract()?, items[2].extract()?);
+            let min = convert::whole(&items[1], "content-length-range's minimum")?;
+            let max = convert::whole(&items[2], "content-length-range's maximum")?;
             Ok(vec![PolicyCondition::content_length_range(min, max)])
         }
         _ => Err(invalid(

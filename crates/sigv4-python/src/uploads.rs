@@ -1,6 +1,7 @@
 //! aws-chunked uploads, and the signing rules of `sigv4 serve` for web apps.
 
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -18,19 +19,20 @@ use crate::signing::{SIGNER, scope};
 /// encoder, Content-Length). `sigv4.ChunkedUpload` (Python) drives it.
 #[pyfunction]
 #[pyo3(signature = (*, url, length, credentials, method = "PUT", chunk_size = 65536,
-    checksum = None, signed = true, headers = None, region = None, time = None))]
+    checksum = None, signed = true, headers = None, region = None, service = "s3", time = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn start_chunked<'py>(
     py: Python<'py>,
     url: &str,
-    length: i64,
+    #[pyo3(from_py_with = convert::length)] length: u64,
     credentials: &Bound<'py, Credentials>,
     method: &str,
-    chunk_size: i64,
+    #[pyo3(from_py_with = convert::chunk_size)] chunk_size: u64,
     checksum: Option<&str>,
     signed: bool,
     headers: Option<&Bound<'py, PyAny>>,
     region: Option<&str>,
+    service: &str,
     time: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<(Bound<'py, PyDict>, ChunkEncoder, u64)> {
     let algorithm = checksum
@@ -48,22 +50,27 @@ pub fn start_chunked<'py>(
             ));
         }
     };
-    let length = u64::try_from(length).map_err(|_| invalid(py, "length must not be negative"))?;
     let chunk_size = usize::try_from(chunk_size)
         .map_err(|_| invalid(py, "chunk_size must be 8 KiB (8192) to 16 MiB"))?;
     let layout = ChunkedLayout::new(length, chunk_size, mode).map_err(|e| error(py, e))?;
     let framing = layout.headers();
     let given = convert::headers(headers)?;
-    let mut pairs: Vec<(&str, &str)> = convert::pairs(&given)
-        .into_iter()
+    let given = convert::pairs(&given);
+    let encoding = content_encoding(&given);
+    let mut pairs: Vec<(&str, &str)> = given
+        .iter()
         .filter(|(n, _)| !framing.iter().any(|(m, _)| n.eq_ignore_ascii_case(m)))
+        .copied()
         .collect();
-    pairs.extend(framing.iter().map(|(n, v)| (*n, v.as_str())));
+    pairs.extend(framing.iter().map(|(n, v)| match *n {
+        "content-encoding" => (*n, encoding.as_str()),
+        _ => (*n, v.as_str()),
+    }));
     let request = Request::new(method, url)
         .map_err(|e| error(py, e))?
         .with_headers(&pairs)
         .with_payload(mode.payload());
-    let (service, region) = scope(py, &request, region, Some("s3"))?;
+    let (service, region) = scope(py, &request, region, Some(service))?;
     let time = convert::time(py, time)?;
     let creds = &credentials.get().inner;
     let params = SigningParams::new(creds, &region, &service, time).map_err(|e| error(py, e))?;
@@ -83,6 +90,21 @@ pub fn start_chunked<'py>(
         },
         layout.content_length(),
     ))
+}
+
+/// The Content-Encoding of an aws-chunked upload: `aws-chunked`, then the codings the
+/// caller gave (S3 takes `aws-chunked,gzip` and stores the object as gzip).
+fn content_encoding(given: &[(&str, &str)]) -> String {
+    let codings = given
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("content-encoding"))
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("aws-chunked"));
+    std::iter::once("aws-chunked")
+        .chain(codings)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Frames and signs the chunks of one aws-chunked body, in order.
@@ -185,27 +207,29 @@ impl UploadSigner {
         py: Python<'_>,
         credentials: &Bound<'_, Credentials>,
         region: String,
-        buckets: Vec<Bound<'_, PyAny>>,
-        key_prefixes: Vec<String>,
-        max_size: u64,
-        content_types: Option<Vec<String>>,
-        acls: Option<Vec<String>>,
-        max_expiry: i64,
-        max_skew: i64,
+        buckets: &Bound<'_, PyAny>,
+        key_prefixes: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = convert::max_size)] max_size: u64,
+        content_types: Option<&Bound<'_, PyAny>>,
+        acls: Option<&Bound<'_, PyAny>>,
+        #[pyo3(from_py_with = convert::max_expiry)] max_expiry: u64,
+        #[pyo3(from_py_with = convert::max_skew)] max_skew: u64,
     ) -> PyResult<Self> {
         // The region must be one a credential scope can hold.
         let epoch = sigv4::SigningTime::from_unix_seconds(0).map_err(|e| error(py, e))?;
         SigningParams::new(&credentials.get().inner, &region, "s3", epoch)
             .map_err(|e| error(py, e))?;
-        let targets = buckets
+        let targets = convert::items(buckets, "buckets", "names or (name, endpoint URL) pairs")?
             .iter()
             .map(|b| target(b, &region))
             .collect::<PyResult<Vec<_>>>()?;
+        let key_prefixes = convert::strings(key_prefixes, "key_prefixes")?;
         let mut rules = UploadRules::new(targets, key_prefixes, max_size);
-        rules.content_types = content_types.unwrap_or_default();
-        rules.acls = acls.unwrap_or_default();
-        rules.max_expiry = convert::seconds(py, "max_expiry", max_expiry)?;
-        rules.max_skew = convert::seconds(py, "max_skew", max_skew)?;
+        rules.content_types =
+            convert::optional_strings(content_types, "content_types")?.unwrap_or_default();
+        rules.acls = convert::optional_strings(acls, "acls")?.unwrap_or_default();
+        rules.max_expiry = Duration::from_secs(max_expiry);
+        rules.max_skew = Duration::from_secs(max_skew);
         // Buckets, key prefixes and expiry, as `sigv4 serve` checks them.
         rules.check().map_err(|e| error(py, e))?;
         Ok(UploadSigner {
@@ -226,17 +250,8 @@ impl UploadSigner {
         body: &Bound<'py, PyAny>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let answer = self.answer_of(py, body, now).map_err(|e| error(py, e))?;
-        let out = PyDict::new(py);
-        match answer {
-            UploadAnswer::Policy { policy, signature } => {
-                out.set_item("policy", policy)?;
-                out.set_item("signature", signature)?;
-            }
-            UploadAnswer::Multipart { signature, .. } => out.set_item("signature", signature)?,
-            _ => {}
-        }
-        Ok(out)
+        let (body, now) = (request_body(body)?, convert::time(py, now)?);
+        self.signed(py, &body, now)
     }
 
     /// As `sigv4 serve`'s /sign: (200, signed) or (400 or 403, {"invalid": True}); the
@@ -248,7 +263,9 @@ impl UploadSigner {
         body: &Bound<'py, PyAny>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<(u16, Bound<'py, PyDict>)> {
-        match self.sign_request(py, body, now) {
+        // A body or a time of the wrong type is the server's mistake: raised, not answered.
+        let (body, now) = (request_body(body)?, convert::time(py, now)?);
+        match self.signed(py, &body, now) {
             Ok(signed) => Ok((200, signed)),
             Err(e) => {
                 let kind: String = e.value(py).getattr("kind")?.extract().unwrap_or_default();
@@ -284,23 +301,41 @@ impl UploadSigner {
 }
 
 impl UploadSigner {
-    fn answer_of(
+    /// The signed answer to a signing request, as a dict.
+    fn signed<'py>(
         &self,
-        py: Python<'_>,
-        body: &Bound<'_, PyAny>,
-        now: Option<&Bound<'_, PyAny>>,
-    ) -> Result<UploadAnswer, sigv4::Error> {
-        let now = convert::time(py, now).map_err(|_| ErrorKind::InvalidSigningRequest {
-            reason: "now is not a usable time".into(),
+        py: Python<'py>,
+        body: &Body,
+        now: sigv4::SigningTime,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let text = std::str::from_utf8(body.as_bytes()).map_err(|_| {
+            error(
+                py,
+                ErrorKind::InvalidSigningRequest {
+                    reason: "the body is not UTF-8 text".into(),
+                }
+                .into(),
+            )
         })?;
-        let body = Body::extract(Some(body)).ok().flatten();
-        let text = body
-            .as_ref()
-            .and_then(|b| std::str::from_utf8(b.as_bytes()).ok())
-            .ok_or_else(|| ErrorKind::InvalidSigningRequest {
-                reason: "the body is not UTF-8 text".into(),
-            })?;
-        self.rules
+        let answer = self
+            .rules
             .sign_request(text, &SIGNER, &self.credentials, &self.region, now)
+            .map_err(|e| error(py, e))?;
+        let out = PyDict::new(py);
+        match answer {
+            UploadAnswer::Policy { policy, signature } => {
+                out.set_item("policy", policy)?;
+                out.set_item("signature", signature)?;
+            }
+            UploadAnswer::Multipart { signature, .. } => out.set_item("signature", signature)?,
+            _ => {}
+        }
+        Ok(out)
     }
+}
+
+/// A signing request's body: bytes (or bytearray, memoryview) or str, not None.
+fn request_body(body: &Bound<'_, PyAny>) -> PyResult<Body> {
+    Body::extract(Some(body))?
+        .ok_or_else(|| PyTypeError::new_err("body must be bytes or str, not None"))
 }

@@ -1,6 +1,7 @@
 //! verify (server side) and diagnose.
 
 use std::cell::RefCell;
+use std::time::Duration;
 
 use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
@@ -41,9 +42,9 @@ pub fn verify<'py>(
     credentials: &Bound<'py, PyAny>,
     body: Option<&Bound<'py, PyAny>>,
     now: Option<&Bound<'py, PyAny>>,
-    max_skew: i64,
-    regions: Option<Vec<String>>,
-    services: Option<Vec<String>>,
+    #[pyo3(from_py_with = convert::max_skew)] max_skew: u64,
+    regions: Option<&Bound<'py, PyAny>>,
+    services: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let headers = convert::headers(Some(headers))?;
     let mut pairs = convert::pairs(&headers);
@@ -98,9 +99,9 @@ pub fn verify<'py>(
         }
     };
     let mut settings = VerifySettings::default();
-    settings.max_skew = convert::seconds(py, "max_skew", max_skew)?;
-    settings.regions = regions;
-    settings.services = services;
+    settings.max_skew = Duration::from_secs(max_skew);
+    settings.regions = convert::optional_strings(regions, "regions")?;
+    settings.services = convert::optional_strings(services, "services")?;
     let verifier = Verifier::new(lookup).with_settings(settings);
     let verified = verifier.verify(method, target, &pairs, received, now);
     if let Some(e) = failed.take() {

@@ -474,3 +474,109 @@ def test_time_out_of_range_is_an_invalid_request(time):
     error (InvalidRequestError, kind InvalidTime), not as a bare OverflowError."""
     with pytest.raises(sigv4.InvalidRequestError):
         sigv4.sign(method="GET", url=POLLY, credentials=creds(), time=time)
+
+
+def _upload_signer(**kw):
+    args = dict(credentials=creds(), region="us-east-1", buckets=["my-uploads"], key_prefixes=["user/"],
+                max_size=10)
+    args.update(kw)
+    return sigv4.UploadSigner(**args)
+
+
+def _verify(**kw):
+    args = dict(method="GET", url=POLLY, headers={}, credentials={})
+    args.update(kw)
+    return sigv4.verify(**args)
+
+
+def _chunked(**kw):
+    args = dict(url="https://s3.amazonaws.com/bkt/k", data=b"", length=0, credentials=creds(), region="us-east-1")
+    args.update(kw)
+    return sigv4.ChunkedUpload(**args)
+
+
+_POST = dict(url="https://bkt.s3.amazonaws.com/", bucket="bkt", key="k", credentials=creds(), region="us-east-1")
+
+# Whole numbers out of range are the package's error naming the argument, never a bare
+# OverflowError.
+OUT_OF_RANGE = {
+    "presign expires 2**64": (lambda: _presign(expires=2**64), "expires is too large"),
+    "presign expires -2**64": (lambda: _presign(expires=-(2**64)), "expires must not be negative"),
+    "explain expires 2**64": (lambda: sigv4.explain(method="GET", url=POLLY, credentials=creds(), expires=2**64),
+                              "expires is too large"),
+    "presign_post expires 2**64": (lambda: sigv4.presign_post(**_POST, expires=2**64), "expires is too large"),
+    "content-length-range -1": (lambda: sigv4.presign_post(**_POST, conditions=[["content-length-range", -1, 5]]),
+                                "content-length-range's minimum must not be negative"),
+    "verify max_skew 2**64": (lambda: _verify(max_skew=2**64), "max_skew is too large"),
+    "verify max_skew -1": (lambda: _verify(max_skew=-1), "max_skew must not be negative"),
+    "UploadSigner max_size -1": (lambda: _upload_signer(max_size=-1), "max_size must not be negative"),
+    "UploadSigner max_size 2**64": (lambda: _upload_signer(max_size=2**64), "max_size is too large"),
+    "UploadSigner max_expiry 2**64": (lambda: _upload_signer(max_expiry=2**64), "max_expiry is too large"),
+    "ChunkedUpload length 2**64": (lambda: _chunked(length=2**64), "length is too large"),
+    "ChunkedUpload chunk_size -1": (lambda: _chunked(chunk_size=-1), "chunk_size must not be negative"),
+}
+
+
+@pytest.mark.parametrize("label", list(OUT_OF_RANGE))
+def test_whole_numbers_out_of_range_are_invalid_requests(label):
+    call, message = OUT_OF_RANGE[label]
+    with pytest.raises(sigv4.InvalidRequestError) as e:
+        call()
+    assert str(e.value) == message and e.value.kind == "InvalidArgument"
+
+
+# A bool is no number of seconds (as it is no time), a str is no list of str, and a
+# signing request's body is bytes or str: TypeErrors that say so.
+WRONG_TYPES = {
+    "presign expires True": (lambda: _presign(expires=True), "expires must be an int, not bool"),
+    "explain expires True": (lambda: sigv4.explain(method="GET", url=POLLY, credentials=creds(), expires=True),
+                             "expires must be an int, not bool"),
+    "presign_post expires True": (lambda: sigv4.presign_post(**_POST, expires=True), "expires must be an int, not bool"),
+    "sign time True": (lambda: _sign(time=True), "a time must not be a bool"),
+    "verify max_skew True": (lambda: _verify(max_skew=True), "max_skew must be an int, not bool"),
+    "ChunkedUpload length 1.5": (lambda: _chunked(length=1.5), "length must be an int, not float"),
+    "verify regions str": (lambda: _verify(regions="us-east-1"), "regions must be a list of str, not str"),
+    "verify services str": (lambda: _verify(services="s3"), "services must be a list of str, not str"),
+    "verify regions of int": (lambda: _verify(regions=[1]), "regions must be a list of str, not of int"),
+    "UploadSigner buckets str": (lambda: _upload_signer(buckets="my-uploads"),
+                                 "buckets must be a list of names or (name, endpoint URL) pairs, not str"),
+    "UploadSigner key_prefixes str": (lambda: _upload_signer(key_prefixes="user/"),
+                                      "key_prefixes must be a list of str, not str"),
+    "UploadSigner acls str": (lambda: _upload_signer(acls="private"), "acls must be a list of str, not str"),
+    "sign_request 5": (lambda: _upload_signer().sign_request(5),
+                       "body must be bytes, bytearray, memoryview or str, not int"),
+    "answer None": (lambda: _upload_signer().answer(None), "body must be bytes or str, not None"),
+}
+
+
+@pytest.mark.parametrize("label", list(WRONG_TYPES))
+def test_arguments_of_the_wrong_type_are_type_errors(label):
+    call, message = WRONG_TYPES[label]
+    with pytest.raises(TypeError) as e:
+        call()
+    assert str(e.value) == message
+
+
+def test_lists_and_numbers_still_take_their_forms():
+    assert _presign(expires=604800)
+    assert _verify_kinds(regions=("eu-west-1",), services=iter(["polly"])) == "MissingAuthentication"
+    signer = _upload_signer(buckets=(("local", "http://127.0.0.1:9000"), "my-uploads"), key_prefixes=("user/",),
+                            max_size=2**63 - 1, acls=None)
+    assert "local" in repr(signer)
+
+
+def _verify_kinds(**kw):
+    with pytest.raises(sigv4.VerificationError) as e:
+        _verify(**kw)
+    return e.value.kind
+
+
+def test_errors_raised_by_the_python_glue_are_kind_invalid_argument():
+    upload = _chunked(data=b"x", length=1)
+    b"".join(upload)
+    with pytest.raises(sigv4.InvalidRequestError) as e:
+        b"".join(upload)
+    assert e.value.kind == "InvalidArgument"
+    with pytest.raises(sigv4.InvalidRequestError) as e:
+        b"".join(_chunked(data=b"xy", length=1))
+    assert e.value.kind == "InvalidArgument"

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 import sigv4
-from conftest import header
+from conftest import header, hmac_hex, signing_key, string_to_sign
 
 # https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html: PUT of 66,560 bytes
 # of 'a' in 64 KiB chunks with x-amz-storage-class REDUCED_REDUNDANCY, AWS's example key.
@@ -64,6 +64,50 @@ def test_s3_documentation_chunked_upload_example(kind):
     wire = b"".join(upload)
     assert len(wire) == 66_824
     assert wire == expected
+
+
+def example_seed_signature(content_encoding):
+    """The seed signature of the published example, from its canonical request written
+    out (the documentation's, with `content_encoding`), by AWS's key derivation."""
+    canonical = "\n".join([
+        "PUT", "/examplebucket/chunkObject.txt", "",
+        f"content-encoding:{content_encoding}", "content-length:66824", "host:s3.amazonaws.com",
+        "x-amz-content-sha256:STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "x-amz-date:20130524T000000Z",
+        "x-amz-decoded-content-length:66560", "x-amz-storage-class:REDUCED_REDUNDANCY", "",
+        "content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
+        "x-amz-decoded-content-length;x-amz-storage-class",
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+    ])
+    scope = "20130524/us-east-1/s3/aws4_request"
+    key = signing_key(EXAMPLE_KEY[1], "20130524", "us-east-1", "s3")
+    return hmac_hex(key, string_to_sign("20130524T000000Z", scope, canonical))
+
+
+@pytest.mark.parametrize("given", ["gzip", "aws-chunked,gzip", "aws-chunked, gzip"])
+def test_content_encoding_given_follows_aws_chunked_and_is_signed(given):
+    assert example_seed_signature("aws-chunked") == SEED_SIGNATURE  # the canonical request above is AWS's
+    upload = sigv4.ChunkedUpload(
+        url="https://s3.amazonaws.com/examplebucket/chunkObject.txt", data=b"a" * 66_560, length=66_560,
+        credentials=sigv4.Credentials(*EXAMPLE_KEY),
+        headers={"x-amz-storage-class": "REDUCED_REDUNDANCY", "Content-Encoding": given},
+        region="us-east-1", time="20130524T000000Z",
+    )
+    assert header(upload.headers, "content-encoding") == "aws-chunked,gzip"
+    want = example_seed_signature("aws-chunked,gzip")
+    assert header(upload.headers, "Authorization").endswith("Signature=" + want)
+
+
+def test_another_host_takes_region_and_service():
+    """An S3-compatible store: its host names no region, so region= is needed (and said
+    so), and service= is taken as sign() takes it (S3's by default)."""
+    url = "http://127.0.0.1:9000/bkt/k"
+    with pytest.raises(sigv4.InvalidRequestError) as e:
+        sigv4.ChunkedUpload(url=url, data=b"x", length=1, credentials=sigv4.Credentials(*EXAMPLE_KEY))
+    assert str(e.value).endswith(": pass region=")
+    for service in ("s3", "custom"):
+        upload = sigv4.ChunkedUpload(url=url, data=b"x", length=1, credentials=sigv4.Credentials(*EXAMPLE_KEY),
+                                     region="eu-west-3", service=service, time="20130524T000000Z")
+        assert f"/20130524/eu-west-3/{service}/aws4_request," in header(upload.headers, "Authorization")
 
 
 BAD_ARGUMENTS = {

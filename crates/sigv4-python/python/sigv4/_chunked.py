@@ -4,6 +4,7 @@ from typing import BinaryIO, Iterable, Iterator, Optional, Union
 
 from ._errors import InvalidRequestError
 from ._sigv4 import Credentials, start_chunked
+from ._types import Headers, Time
 
 Data = Union[bytes, bytearray, memoryview, BinaryIO, Iterable[bytes]]
 
@@ -14,7 +15,10 @@ class ChunkedUpload:
     (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), optionally with a checksum trailer
     (`checksum="crc32"`, ...: -TRAILER), or unsigned with a trailer (`signed=False`).
     The data may be bytes, a binary file or an iterable of bytes; exactly `length`
-    bytes must come from it, or iteration raises InvalidRequestError.
+    bytes must come from it, or iteration raises InvalidRequestError. A Content-Encoding
+    in `headers` (gzip data) is sent and signed after aws-chunked: `aws-chunked,gzip`.
+    The region comes from the URL's host unless given (`region=`: needed for other
+    hosts); the service is S3's unless given (`service=`).
 
         up = sigv4.ChunkedUpload(url=url, data=open("big.bin", "rb"), length=size,
                                  credentials=creds, checksum="crc32")
@@ -32,11 +36,12 @@ class ChunkedUpload:
         chunk_size: int = 65536,
         checksum: Optional[str] = None,
         signed: bool = True,
-        headers=None,
+        headers: Optional[Headers] = None,
         region: Optional[str] = None,
-        time=None,
+        service: str = "s3",
+        time: Time = None,
     ) -> None:
-        headers, self._encoder, self.content_length = start_chunked(
+        to_send, self._encoder, framed_length = start_chunked(
             url=url,
             length=length,
             credentials=credentials,
@@ -46,9 +51,14 @@ class ChunkedUpload:
             signed=signed,
             headers=headers,
             region=region,
+            service=service,
             time=time,
         )
-        self.headers = dict(headers)
+        #: The headers to send: the caller's, the framing (content-encoding,
+        #: content-length, x-amz-decoded-content-length, x-amz-trailer) and the signature.
+        self.headers: dict[str, str] = dict(to_send)
+        #: The Content-Length: the size of the framed body.
+        self.content_length: int = framed_length
         self._data = data
         self._length = length
         self._chunk_size = chunk_size

@@ -6,7 +6,9 @@ such as "InvalidUrl" or "SignatureMismatch"). Messages never hold a secret.
 
 
 class Error(Exception):
-    """Every error this package raises."""
+    """Every error this package raises. `kind` names the core's error (e.g.
+    "InvalidUrl"), or "InvalidArgument" (a Python argument), or "Credentials" (no usable
+    credentials)."""
 
     kind: str = "Error"
 
@@ -14,9 +16,13 @@ class Error(Exception):
 class InvalidRequestError(Error, ValueError):
     """The request, its parameters or the credentials cannot be signed as given."""
 
+    kind: str = "InvalidArgument"  # raised by the Python glue; the native module sets its own
+
 
 class CredentialsError(Error):
     """No usable credentials in the environment or the profile files."""
+
+    kind: str = "Credentials"
 
 
 class VerificationError(Error):

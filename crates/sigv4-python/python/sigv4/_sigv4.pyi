@@ -1,36 +1,12 @@
-"""Type stubs for the native module (Rust, PyO3). Import from `sigv4`, not from here."""
+"""Type stubs for the native module (Rust, PyO3). Import from `sigv4`, not from here.
+The exceptions live in sigv4._errors and ChunkedUpload in sigv4._chunked (annotated
+Python); the argument types in sigv4._types."""
 
-import datetime
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
-Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
-#: A signing time: None (now), Unix seconds (int or float), a datetime (a naive one is
-#: taken as UTC, as botocore's clock gives it: pass datetime.now(timezone.utc), not
-#: datetime.now()), or a string, "20150830T123600Z" or ISO 8601.
-Time = Union[None, int, float, str, datetime.datetime]
-Condition = Union[Mapping[str, str], Sequence[Any]]
+from ._types import Condition, Headers, Time
 
 __version__: str
-
-class Error(Exception):
-    """Every error this package raises. `kind` names the core's error (e.g. "InvalidUrl"),
-    or "InvalidArgument" (a Python argument), or "Credentials" (no usable credentials)."""
-    kind: str
-
-class InvalidRequestError(Error, ValueError):
-    """The request, its parameters or the credentials cannot be signed as given."""
-
-class CredentialsError(Error):
-    """No usable credentials in the environment or the profile files."""
-
-class VerificationError(Error):
-    """`verify` refused a request (missing or malformed signature, unknown key, expired...)."""
-
-class SignatureMismatchError(VerificationError):
-    """The signature (or payload hash, chunk signature, checksum) does not match."""
-
-class PolicyViolationError(Error):
-    """A POST policy, a form or a signing request that the rules or the policy do not allow."""
 
 class Credentials:
     """An access key pair and an optional session token. The secret and the token are
@@ -171,28 +147,6 @@ def diagnose(
     "message", "fix", "evidence": [...]}], "canonical_request": {"aws", "theirs",
     "correct"}, "string_to_sign": {...}, "aws_error": {...} or None, "notes": [...]}."""
 
-class ChunkedUpload:
-    """An aws-chunked (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] or
-    STREAMING-UNSIGNED-PAYLOAD-TRAILER) upload: send `headers` and iterate for the body."""
-    headers: dict[str, str]
-    content_length: int
-    def __init__(
-        self,
-        *,
-        url: str,
-        data: Union[bytes, bytearray, memoryview, BinaryIO, Iterable[bytes]],
-        length: int,
-        credentials: Credentials,
-        method: str = "PUT",
-        chunk_size: int = 65536,
-        checksum: Optional[str] = None,
-        signed: bool = True,
-        headers: Optional[Headers] = None,
-        region: Optional[str] = None,
-        time: Time = None,
-    ) -> None: ...
-    def __iter__(self) -> Iterator[bytes]: ...
-
 class UploadSigner:
     """The signing rules of `sigv4 serve`, for a Flask or Django app serving Fine Uploader:
     signs POST policies and multipart-upload string-to-signs only when they stay within
@@ -223,7 +177,8 @@ class UploadSigner:
         """As `sigv4 serve`'s /sign: (200, signed) or (400 or 403, {"invalid": True}); the
         reason for a refusal goes to the logger "sigv4.uploads", not to the caller."""
 
-# Used by sigv4.ChunkedUpload and sigv4.requests.AWSAuth.
+# Used by sigv4.ChunkedUpload (start_chunked, ChunkEncoder) and the requests and httpx
+# plugins (PreparedSigner).
 class ChunkEncoder:
     def chunk(self, data: bytes) -> bytes: ...
     def finish(self) -> bytes: ...
@@ -239,6 +194,7 @@ def start_chunked(
     signed: bool = True,
     headers: Optional[Headers] = None,
     region: Optional[str] = None,
+    service: str = "s3",
     time: Time = None,
 ) -> tuple[dict[str, str], ChunkEncoder, int]: ...
 

@@ -6,6 +6,14 @@
 
 Service and region come from the URL's host (pass `service=` and `region=` for other
 hosts). The body is read before signing (its hash is signed).
+
+Redirects: do not use this auth with `follow_redirects=True`. httpx follows redirects
+within one step of the auth flow, out of the auth's reach, and drops only
+`Authorization` on a redirect to another origin: `X-Amz-Security-Token` (the session
+token) goes on to the new host. When the auth finds afterwards that a session token
+went to another origin, it raises InvalidRequestError (the token has been sent by
+then). With httpx's default, `follow_redirects=False`, a redirect comes back as the
+response (`response.next_request`) for you to follow or not.
 """
 
 from typing import Generator
@@ -13,12 +21,14 @@ from typing import Generator
 import httpx
 
 from ._auth import _AWSAuth
+from ._errors import InvalidRequestError
 
 
 class AWSAuth(_AWSAuth, httpx.Auth):
     """Signs httpx requests with SigV4. Keyword arguments: `credentials` (else the
     environment's, looked up again every 5 minutes, sooner when they expire sooner),
-    `region`, `service`, `profile`, `unsigned_payload`."""
+    `region`, `service`, `profile`, `unsigned_payload`. Not for clients with
+    `follow_redirects=True`: see the module's documentation."""
 
     requires_request_body = True
 
@@ -30,7 +40,21 @@ class AWSAuth(_AWSAuth, httpx.Auth):
             body=request.content,
         )
         request.headers.update(signed)
-        yield request
+        response = yield request
+        _refuse_token_sent_elsewhere(request, response)
 
     def __repr__(self) -> str:
         return "sigv4.httpx.AWSAuth()"
+
+
+def _refuse_token_sent_elsewhere(request: httpx.Request, response: httpx.Response) -> None:
+    """Raises when httpx followed a redirect (follow_redirects=True) and sent the
+    session token to another origin: too late to stop it, but not silent."""
+    origin = request.url.scheme, request.url.host, request.url.port
+    for hop in [*response.history, response]:
+        sent = hop.request
+        if "x-amz-security-token" in sent.headers and (sent.url.scheme, sent.url.host, sent.url.port) != origin:
+            raise InvalidRequestError(
+                f"httpx followed a redirect to {sent.url.scheme}://{sent.url.netloc.decode('ascii')} and sent"
+                " the session token there: use sigv4.httpx.AWSAuth with follow_redirects=False"
+            )
