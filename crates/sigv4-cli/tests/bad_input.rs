@@ -1,20 +1,10 @@
 //! Input the command cannot use: each case exits 2 with one line on stderr that names
 //! what is wrong, and prints nothing on stdout.
 
-use std::process::Command;
+mod common;
 
 fn sigv4(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sigv4"))
-        .args(args)
-        .env_clear()
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        )
-        .output()
-        .expect("run sigv4");
+    let out = common::run_with_example_key(&std::env::temp_dir(), args, b"");
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -4,30 +4,19 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 const KEY: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "TOKEN-SECRET-123";
 
 fn sigv4(args: &[&str], home: &Path, stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sigv4"))
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("AWS_ACCESS_KEY_ID", KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET)
-        .env("AWS_SESSION_TOKEN", TOKEN)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run sigv4");
-    if let Some(input) = stdin {
-        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), input).expect("write");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("wait")
+    let vars = [
+        ("AWS_ACCESS_KEY_ID", KEY),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_SESSION_TOKEN", TOKEN),
+    ];
+    common::run_in(home, args, &vars, stdin.unwrap_or_default())
 }
 
 /// The values of the header `name` (any case) in a raw HTTP/1.1 request.

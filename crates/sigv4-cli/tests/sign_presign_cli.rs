@@ -3,15 +3,14 @@
 //! `sign --curl` command lines run by a real curl against a socket that records the
 //! request, the headers `sign` prints sent as they are, and the examples in `--help`.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::thread::JoinHandle;
 
 use serde_json::Value;
 
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TIME: &str = "--time=20150830T123600Z";
 
 fn scratch(name: &str) -> PathBuf {
@@ -22,25 +21,7 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Runs the command in `dir` with the example key in the environment and nothing else.
 fn sigv4_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sigv4"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", SECRET)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run sigv4");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("wait")
+    common::run_with_example_key(dir, args, stdin)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -77,7 +58,7 @@ fn raw_request(method: &str, target: &str, headers: &[(String, String)], body: &
     raw
 }
 
-// Issue 1: `presign -T FILE` / `-d DATA` kept GET and signed the body's hash.
+// Was: `presign -T FILE` / `-d DATA` kept GET and signed the body's hash.
 #[test]
 fn presign_method_follows_the_body_and_s3_payload_is_unsigned() {
     let dir = scratch("presign");
@@ -132,50 +113,7 @@ fn presign_method_follows_the_body_and_s3_payload_is_unsigned() {
 
 /// Runs `command_line` with sh (curl on PATH) against a socket that answers 200, and
 /// returns the request as received.
-fn captured(listener: &TcpListener, dir: &Path, command_line: &str) -> Vec<u8> {
-    listener.set_nonblocking(true).expect("nonblocking");
-    let listener = listener.try_clone().expect("listener");
-    let server = std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut stream = loop {
-            match listener.accept() {
-                Ok((stream, _)) => break stream,
-                Err(_) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(_) => return Vec::new(),
-            }
-        };
-        let _ = stream.set_nonblocking(false);
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        let mut raw = Vec::new();
-        let mut buf = [0u8; 4096];
-        let mut continued = false;
-        loop {
-            if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
-                if head.contains("expect: 100-continue") && !continued {
-                    continued = true;
-                    let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-                }
-                let length: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0);
-                if raw.len() >= end + 4 + length {
-                    break;
-                }
-            }
-            match stream.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => raw.extend_from_slice(&buf[..n]),
-            }
-        }
-        let _ =
-            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        raw
-    });
+fn captured(server: JoinHandle<Vec<u8>>, dir: &Path, command_line: &str) -> Vec<u8> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let out = Command::new("sh")
         .arg("-c")
@@ -194,7 +132,7 @@ fn captured(listener: &TcpListener, dir: &Path, command_line: &str) -> Vec<u8> {
     server.join().expect("server thread")
 }
 
-// Issue 2: `sign --curl` printed commands curl did not send as signed.
+// Was: `sign --curl` printed commands curl did not send as signed.
 #[test]
 fn sign_curl_commands_send_what_was_signed() {
     let dir = scratch("curl");
@@ -203,9 +141,6 @@ fn sign_curl_commands_send_what_was_signed() {
     std::fs::write(dir.join("bin.dat"), b"a\x00b\xff\n'c'").expect("write");
     std::fs::write(dir.join("form.txt"), "x=1\r\ny=2\n").expect("write");
     std::fs::write(dir.join("my file.bin"), b"\x00\x01 put").expect("write");
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    let url = format!("http://127.0.0.1:{port}/a/b?c=d");
     let cases: Vec<(Vec<&str>, &[u8])> = vec![
         (vec!["-H", "X-Empty;", "-H", "X-Full: v"], b""),
         (vec!["-d", "@at.txt"], b"@other.txt"),
@@ -218,6 +153,8 @@ fn sign_curl_commands_send_what_was_signed() {
         (vec!["-T", "my file.bin"], b"\x00\x01 put"),
     ];
     for (flags, body) in cases {
+        let (port, server) = common::one_shot_server("200 OK", "");
+        let url = format!("http://127.0.0.1:{port}/a/b?c=d");
         let mut args = vec![
             "sign",
             "--curl",
@@ -230,7 +167,7 @@ fn sign_curl_commands_send_what_was_signed() {
         let out = sigv4_in(&dir, &args, b"");
         assert!(out.status.success(), "{flags:?}: {}", text(&out.stderr));
         let line = text(&out.stdout);
-        let raw = captured(&listener, &dir, line.trim());
+        let raw = captured(server, &dir, line.trim());
         assert!(
             raw.ends_with(body),
             "{flags:?}: curl sent\n{}\nnot the body {:?}",
@@ -267,7 +204,7 @@ fn sign_curl_commands_send_what_was_signed() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-// Issue 3: `sign` left out the Content-Type that -d adds and signs.
+// Was: `sign` left out the Content-Type that -d adds and signs.
 #[test]
 fn sign_prints_every_header_the_request_needs() {
     let dir = scratch("headers");
@@ -333,7 +270,7 @@ fn help_examples(command: &str) -> Vec<String> {
     examples
 }
 
-// Issue 4: the third example in `sign --help` exited 4.
+// Was: the third example in `sign --help` exited 4.
 #[test]
 fn every_sign_and_presign_help_example_runs() {
     let dir = scratch("examples");
@@ -356,7 +293,7 @@ fn every_sign_and_presign_help_example_runs() {
                 .env("PATH", &path)
                 .env("HOME", &dir)
                 .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-                .env("AWS_SECRET_ACCESS_KEY", SECRET)
+                .env("AWS_SECRET_ACCESS_KEY", common::EXAMPLE_SECRET)
                 .output()
                 .expect("run sh");
             assert!(

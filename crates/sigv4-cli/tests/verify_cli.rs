@@ -2,11 +2,10 @@
 //! exits 1 and shows the verifier's canonical request, bad input exits 2; a presigned
 //! URL from `sigv4 presign` verifies with --url.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn suite() -> PathBuf {
     std::env::var_os("SIGV4_TEST_SUITE").map_or_else(
@@ -16,27 +15,7 @@ fn suite() -> PathBuf {
 }
 
 fn sigv4(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sigv4"))
-        .args(args)
-        .env_clear()
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", SECRET)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run sigv4");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input)
-            .expect("write");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("wait")
+    common::run_with_example_key(&std::env::temp_dir(), args, stdin.unwrap_or_default())
 }
 
 #[test]

@@ -49,43 +49,45 @@ fn s3_example(
     (seed.steps().signature().to_owned(), wire, verifier)
 }
 
-/// The published body of the chunked-upload example: 66,560 bytes of 'a' in 64 KiB
-/// chunks, with the page's chunk signatures.
-fn published_body() -> Vec<u8> {
-    let body = [b'a'; 65_536];
+/// A published example's body: 66,560 bytes of 'a' in a 64 KiB and a 1 KiB chunk, then
+/// the final chunk, with the page's three chunk signatures, then `trailer`.
+fn published(signatures: [&str; 3], trailer: &[u8]) -> Vec<u8> {
     let mut wire = Vec::new();
-    wire.extend_from_slice(
-        b"10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n",
-    );
-    wire.extend_from_slice(&body);
-    wire.extend_from_slice(
-        b"\r\n400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n",
-    );
-    wire.extend_from_slice(&body[..1024]);
-    wire.extend_from_slice(
-        b"\r\n0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n",
-    );
+    for (size, signature) in [0x10000, 0x400, 0].into_iter().zip(signatures) {
+        wire.extend_from_slice(format!("{size:x};chunk-signature={signature}\r\n").as_bytes());
+        wire.extend(std::iter::repeat_n(b'a', size));
+        if size > 0 {
+            wire.extend_from_slice(b"\r\n");
+        }
+    }
+    wire.extend_from_slice(trailer);
+    wire.extend_from_slice(b"\r\n");
     wire
 }
 
-/// The published body of the trailing-checksum example (CRC32C `sOO8/Q==`).
+/// The chunked-upload example's body.
+fn published_body() -> Vec<u8> {
+    published(
+        [
+            "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
+            "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+            "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
+        ],
+        b"",
+    )
+}
+
+/// The trailing-checksum example's body (CRC32C `sOO8/Q==`).
 fn published_trailer_body() -> Vec<u8> {
-    let body = [b'a'; 65_536];
-    let mut wire = Vec::new();
-    wire.extend_from_slice(
-        b"10000;chunk-signature=b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2\r\n",
-    );
-    wire.extend_from_slice(&body);
-    wire.extend_from_slice(
-        b"\r\n400;chunk-signature=1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n",
-    );
-    wire.extend_from_slice(&body[..1024]);
-    wire.extend_from_slice(
-        b"\r\n0;chunk-signature=2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992\r\n\
-          x-amz-checksum-crc32c:sOO8/Q==\r\n\
-          x-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n\r\n",
-    );
-    wire
+    published(
+        [
+            "b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2",
+            "1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7",
+            "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992",
+        ],
+        b"x-amz-checksum-crc32c:sOO8/Q==\r\n\
+          x-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n",
+    )
 }
 
 /// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html: PUT of 66,560
