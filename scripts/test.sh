@@ -21,6 +21,7 @@ scripts/fuzz.sh cli_parsers "${SIGV4_FUZZ_SECONDS:-20}"
 scripts/fuzz.sh chunked_decoder "${SIGV4_FUZZ_SECONDS:-20}"
 scripts/fuzz.sh policy "${SIGV4_FUZZ_SECONDS:-20}"
 scripts/fuzz.sh diagnose "${SIGV4_FUZZ_SECONDS:-20}"
+scripts/fuzz.sh verify "${SIGV4_FUZZ_SECONDS:-20}"
 
 step "botocore oracle: 10,000 random requests (seed 20261123)"
 py=$(scripts/python-venv.sh | tail -n 1)

@@ -223,3 +223,35 @@ pub fn diagnose(data: &[u8]) {
         assert!(!f.fix.is_empty());
     }
 }
+
+/// Server-side verification of whatever HTTP/1.1 request `data` holds
+/// (`RawRequest::parse`): the Authorization header or presigned query parsed, the
+/// canonical request rebuilt, and the body given whole, so that an aws-chunked one is
+/// decoded and its chunks checked; must never panic.
+///
+/// ```
+/// sigv4::fuzzing::verify(b"PUT /k HTTP/1.1\r\nHost: h\r\nx-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD\r\n\r\n0\r\n");
+/// ```
+pub fn verify(data: &[u8]) {
+    use crate::{RawRequest, ReceivedBody, Verifier};
+    let Ok(raw) = RawRequest::parse(data) else {
+        return;
+    };
+    let Ok(creds) = Credentials::new("AKIDEXAMPLE", "secret") else {
+        return;
+    };
+    let Ok(now) = SigningTime::from_unix_seconds(1_440_938_160) else {
+        return;
+    };
+    let verifier = Verifier::new(|_: &str| Some(creds.clone()));
+    let headers = raw.header_pairs();
+    if let Err(e) = verifier.verify(
+        &raw.method,
+        &raw.target,
+        &headers,
+        ReceivedBody::Bytes(&raw.body),
+        now,
+    ) {
+        assert!(!e.to_string().contains("secret"));
+    }
+}
