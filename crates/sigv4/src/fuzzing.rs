@@ -60,15 +60,18 @@ pub fn canonicalize(data: &[u8]) {
         return;
     };
     let _ = request.url();
+    // The token shows nowhere it is not already in the input (the method is signed
+    // upper-cased, so any case of it counts).
+    let token_given = text.to_ascii_uppercase().contains("TOKEN");
     if let Ok(signed) = signer.sign(&request, &params) {
         let steps = signed.steps();
         assert!(steps.canonical_request().contains(steps.signed_headers()));
-        assert!(!steps.redacted_canonical_request().contains("TOKEN"));
+        assert!(token_given || !steps.redacted_canonical_request().contains("TOKEN"));
     }
     let expires = Duration::from_secs(u64::from(flags >> 4) * 40_000 + 1);
     if let Ok(url) = signer.presign(&request, &params, expires) {
         assert!(url.url().contains("X-Amz-Signature="));
-        assert!(!format!("{url:?}").contains("TOKEN"));
+        assert!(token_given || !format!("{url:?}").contains("TOKEN"));
     }
 }
 
