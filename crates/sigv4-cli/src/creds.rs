@@ -407,7 +407,7 @@ fn missing_profile(files: &Files, name: &str, chosen: Chosen) -> CliError {
 fn look(file: &files::File, section: Option<&ini::Section>, header: &str) -> String {
     let credential_keys = ["aws_access_key_id", "credential_process", "role_arn"];
     match (&file.ini, section) {
-        (None, _) => format!("{} (missing)", file.shown),
+        (None, _) => format!("{} ({})", file.shown, file.absent),
         (Some(_), None) => format!("{} (no {header})", file.shown),
         (Some(_), Some(s)) if !credential_keys.iter().any(|k| s.has(k)) => {
             format!("{} ({header} has no credentials)", file.shown)

@@ -15,8 +15,10 @@ use crate::error::{CliError, Exit, Result};
 pub(crate) struct File {
     /// The path as a person reads it (`~/.aws/config`).
     pub(crate) shown: String,
-    /// `None` when the file does not exist (or is not a file).
+    /// `None` when the file does not exist.
     pub(crate) ini: Option<Ini>,
+    /// Why `ini` is `None`, in words for "looked at" messages.
+    pub(crate) absent: &'static str,
 }
 
 /// Both files, read.
@@ -108,15 +110,23 @@ impl File {
                 .as_ref()
                 .map(|home| home.join(".aws").join(default_name)),
         };
-        let shown = match &path {
-            Some(path) => show_path(path, env.home.as_deref()),
-            None => format!("~/.aws/{default_name} (no home directory)"),
+        let (shown, absent) = match &path {
+            Some(path) => (show_path(path, env.home.as_deref()), "missing"),
+            None => (format!("~/.aws/{default_name}"), "no home directory"),
         };
-        let ini = match path.as_deref().filter(|p| p.is_file()) {
-            Some(path) => Some(read(path, &shown)?),
-            None => None,
+        let ini = match path.as_deref() {
+            Some(path) if path.is_file() => Some(read(path, &shown)?),
+            // A folder (or other non-file) where the file should be is a mistake to
+            // fix, not a file that is merely missing.
+            Some(path) if path.exists() => {
+                return Err(CliError::new(
+                    Exit::Credentials,
+                    format!("{shown} is not a file; fix the path"),
+                ));
+            }
+            _ => None,
         };
-        Ok(File { shown, ini })
+        Ok(File { shown, ini, absent })
     }
 }
 
@@ -194,6 +204,7 @@ mod tests {
         let file = |text: &str, name: &str| File {
             shown: name.to_owned(),
             ini: Some(Ini::parse(text).expect("parses")),
+            absent: "missing",
         };
         Files {
             credentials: file(credentials, "credentials"),
@@ -306,6 +317,26 @@ mod tests {
         assert_eq!(
             err.message,
             "~/.aws/config line 2: neither [section], key = value nor a comment; fix the file"
+        );
+
+        // A folder where a file should be is an error, not a missing file.
+        std::fs::create_dir(dir.path().join(".aws/credentials")).expect("mkdir");
+        std::fs::write(dir.path().join(".aws/config"), "[default]\n").expect("write");
+        let err = Files::load(&env).err().expect("a folder");
+        assert_eq!(
+            (err.exit, err.message.as_str()),
+            (
+                Exit::Credentials,
+                "~/.aws/credentials is not a file; fix the path"
+            )
+        );
+
+        // No home: said once, as the reason the files were not read.
+        let homeless = Environment::default();
+        let f = Files::load(&homeless).expect("no home is fine");
+        assert_eq!(
+            (f.credentials.shown.as_str(), f.credentials.absent),
+            ("~/.aws/credentials", "no home directory")
         );
     }
 }
