@@ -299,14 +299,6 @@ fn rules_flag(rules: Option<&str>) -> Rules {
     }
 }
 
-/// The rules a request is signed under: `--rules`, else from the signing name.
-fn rules(flag: Option<&str>, service: &str) -> Rules {
-    match rules_flag(flag) {
-        Rules::Auto => Rules::for_service(service),
-        chosen => chosen,
-    }
-}
-
 /// Sign-time now, from the system clock (the core reads none).
 pub fn now() -> Result<SigningTime> {
     SigningTime::from_system_time(std::time::SystemTime::now())
@@ -372,7 +364,7 @@ pub async fn sign_flags(flags: &RequestFlags, how: How<'_>) -> Result<Job> {
     // A presigned URL is sent later with a body no one hashed for it: under S3 rules it
     // signs UNSIGNED-PAYLOAD (as botocore's S3SigV4QueryAuth, and as S3 checks it).
     let presigned_s3 = matches!(how.mode, Mode::Presign(_))
-        && rules(flags.rules.as_deref(), &scope.service) == Rules::S3;
+        && rules_flag(flags.rules.as_deref()).resolve(&scope.service) == Rules::S3;
     let unsigned = flags.unsigned_payload || presigned_s3;
     let file_hash = if how.chunking.is_some() {
         None

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::error::{ErrorKind, Result};
 use crate::key::SigningKey;
-use crate::sign::{ALGORITHM, MAX_EXPIRY, Signer, SigningParams, checked_token};
+use crate::sign::{ALGORITHM, Signer, SigningParams, check_expiry, checked_token};
 use crate::time::SigningTime;
 
 /// A condition of a POST policy.
@@ -591,12 +591,7 @@ impl Signer {
                 "the field {name:?} is written from presign_post's own arguments: leave it out of the fields"
             )));
         }
-        if expires < Duration::from_secs(1) || expires > MAX_EXPIRY || expires.subsec_nanos() != 0 {
-            return Err(ErrorKind::ExpiryOutOfRange {
-                seconds: expires.as_secs(),
-            }
-            .into());
-        }
+        check_expiry(expires)?;
         let time = params.time();
         let expiration =
             SigningTime::from_unix_seconds(time.unix_seconds() + expires.as_secs() as i64)?;

@@ -37,7 +37,14 @@ impl Rules {
         }
     }
 
-    pub(crate) fn resolve(self, service: &str) -> Rules {
+    /// These rules, with `Auto` made the ones AWS applies for the signing name.
+    ///
+    /// ```
+    /// use sigv4::Rules;
+    /// assert_eq!(Rules::Auto.resolve("s3"), Rules::S3);
+    /// assert_eq!(Rules::Generic.resolve("s3"), Rules::Generic);
+    /// ```
+    pub fn resolve(self, service: &str) -> Rules {
         match self {
             Rules::Auto => Rules::for_service(service),
             other => other,

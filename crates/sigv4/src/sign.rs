@@ -39,6 +39,22 @@ pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c
 /// ```
 pub const MAX_EXPIRY: Duration = Duration::from_secs(604_800);
 
+/// How long a presigned URL or POST policy may live: 1 s to [`MAX_EXPIRY`].
+pub(crate) const EXPIRY_RANGE: std::ops::RangeInclusive<Duration> =
+    Duration::from_secs(1)..=MAX_EXPIRY;
+
+/// A presigned URL's or POST policy's life: whole seconds within [`EXPIRY_RANGE`].
+pub(crate) fn check_expiry(expires: Duration) -> Result<()> {
+    if EXPIRY_RANGE.contains(&expires) && expires.subsec_nanos() == 0 {
+        Ok(())
+    } else {
+        Err(ErrorKind::ExpiryOutOfRange {
+            seconds: expires.as_secs(),
+        }
+        .into())
+    }
+}
+
 /// The query parameters a presigned URL carries.
 const PRESIGN_PARAMS: [&str; 7] = [
     "X-Amz-Algorithm",
@@ -792,12 +808,7 @@ impl Signer {
         params: &SigningParams<'_>,
         expires: Duration,
     ) -> Result<PresignedUrl> {
-        if expires < Duration::from_secs(1) || expires > MAX_EXPIRY || expires.subsec_nanos() != 0 {
-            return Err(ErrorKind::ExpiryOutOfRange {
-                seconds: expires.as_secs(),
-            }
-            .into());
-        }
+        check_expiry(expires)?;
         if let Some(q) = request.query.as_deref()
             && let Some(name) = PRESIGN_PARAMS.iter().find(|n| query_has_param(q, n))
         {

@@ -10,7 +10,7 @@ use crate::credentials::Credentials;
 use crate::encode::decode_query_component;
 use crate::error::{ErrorKind, Result};
 use crate::post_policy::{PolicyCondition, PostPolicy};
-use crate::sign::{ALGORITHM, MAX_EXPIRY, Signer, SigningParams};
+use crate::sign::{ALGORITHM, EXPIRY_RANGE, Signer, SigningParams};
 use crate::time::SigningTime;
 
 /// A bucket uploads may go to, and how requests address it.
@@ -140,7 +140,7 @@ impl UploadRules {
                 "key_prefixes must list non-empty prefixes (uploads/, ...): an empty one would allow every key",
             );
         }
-        if self.max_expiry < Duration::from_secs(1) || self.max_expiry > MAX_EXPIRY {
+        if !EXPIRY_RANGE.contains(&self.max_expiry) {
             return refuse("the longest expiry must be 1 s to 604800 s (7 days)");
         }
         Ok(())

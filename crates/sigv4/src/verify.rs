@@ -511,10 +511,7 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
     }
 
     fn rules(&self, claim: &Claim) -> Rules {
-        match self.settings.rules {
-            Rules::Auto => Rules::for_service(&claim.service),
-            r => r,
-        }
+        self.settings.rules.resolve(&claim.service)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -732,35 +729,35 @@ fn query_param(query: &str, name: &str) -> Option<String> {
 /// `AKID/20150830/us-east-1/iam/aws4_request` → (key, date, region, service).
 fn parse_credential(credential: &str) -> Result<(String, String, String, String)> {
     let parts: Vec<&str> = credential.split('/').collect();
-    match parts.as_slice() {
-        [key, date, region, service, "aws4_request"]
-            if !key.is_empty()
-                && date.len() == 8
-                && date.bytes().all(|b| b.is_ascii_digit())
-                && !region.is_empty()
-                && !service.is_empty() =>
-        {
-            Ok((
-                (*key).to_owned(),
-                (*date).to_owned(),
-                (*region).to_owned(),
-                (*service).to_owned(),
-            ))
-        }
-        [_, _, _, _, terminator] if *terminator != "aws4_request" => Err(scope_error(format!(
-            "the scope ends with {terminator:?}, not aws4_request"
-        ))),
-        ["", _, _, _, _] => Err(malformed("the credential's access key is empty")),
-        [_, date, _, _, _] if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) => Err(
-            scope_error(format!("the scope's date {date:?} is not YYYYMMDD")),
-        ),
-        [_, _, region, service, _] if region.is_empty() || service.is_empty() => Err(scope_error(
-            "the scope's region and service must not be empty",
-        )),
-        _ => Err(malformed(
+    let [key, date, region, service, terminator] = parts.as_slice() else {
+        return Err(malformed(
             "the credential is not KEY/DATE/REGION/SERVICE/aws4_request",
-        )),
+        ));
+    };
+    if *terminator != "aws4_request" {
+        return Err(scope_error(format!(
+            "the scope ends with {terminator:?}, not aws4_request"
+        )));
     }
+    if key.is_empty() {
+        return Err(malformed("the credential's access key is empty"));
+    }
+    if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(scope_error(format!(
+            "the scope's date {date:?} is not YYYYMMDD"
+        )));
+    }
+    if region.is_empty() || service.is_empty() {
+        return Err(scope_error(
+            "the scope's region and service must not be empty",
+        ));
+    }
+    Ok((
+        (*key).to_owned(),
+        (*date).to_owned(),
+        (*region).to_owned(),
+        (*service).to_owned(),
+    ))
 }
 
 /// `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
