@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sigv4::{
     Credentials, ErrorKind, PolicyCondition, Request, Signer, SigningParams, SigningTime,
-    UploadAnswer, UploadRules, UploadTarget,
+    UploadAnswer, UploadRules,
 };
 
 use crate::creds::{CredentialFlags, Environment, Renewal, Renewing};
@@ -94,30 +94,6 @@ struct AppState {
     buckets: Vec<(String, String)>,
 }
 
-/// Where a bucket's objects are: (bucket, base URL ending in `/`).
-fn bucket_url(bucket: &BucketConfig, region: &str) -> Result<(UploadTarget, String)> {
-    Ok(match &bucket.endpoint {
-        Some(endpoint) => {
-            let base = crate::presign_post::endpoint_base(endpoint)?;
-            let host = base
-                .split_once("://")
-                .map_or(base, |(_, rest)| rest)
-                .to_owned();
-            (
-                UploadTarget::new(&bucket.name, &host, true),
-                format!("{base}/{}/", bucket.name),
-            )
-        }
-        None => {
-            let host = format!("{}.s3.{region}.amazonaws.com", bucket.name);
-            (
-                UploadTarget::new(&bucket.name, &host, false),
-                format!("https://{host}/"),
-            )
-        }
-    })
-}
-
 /// A rules file that does not parse, in one line: the file, the line, the reason
 /// (`rules.toml: line 1: missing field `max_size``).
 fn config_error(path: &std::path::Path, text: &str, e: &toml::de::Error) -> CliError {
@@ -146,7 +122,9 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let mut targets = Vec::new();
     let mut buckets = Vec::new();
     for b in &config.bucket {
-        let (target, url) = bucket_url(b, &config.region).map_err(|e| in_file(&e.message))?;
+        let (target, url) =
+            crate::presign_post::bucket_url(&b.name, b.endpoint.as_deref(), &config.region)
+                .map_err(|e| in_file(&e.message))?;
         targets.push(target);
         buckets.push((b.name.clone(), url));
     }
