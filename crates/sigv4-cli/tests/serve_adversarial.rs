@@ -109,6 +109,15 @@ fn now() -> SigningTime {
     SigningTime::from_system_time(SystemTime::now()).expect("now")
 }
 
+/// Sleeps until the system clock starts a new second.
+fn start_of_a_second() {
+    let into = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .subsec_nanos();
+    std::thread::sleep(Duration::from_nanos(u64::from(1_000_000_000 - into)));
+}
+
 fn at(offset: i64) -> SigningTime {
     SigningTime::from_unix_seconds(now().unix_seconds() + offset).expect("time")
 }
@@ -260,6 +269,10 @@ fn signs_what_the_rules_allow_and_nothing_else() {
     }
 
     // What must be refused.
+    // Times here are whole seconds: begin at the start of one, so that the policies made
+    // below are checked by the server within the same second they were dated (an
+    // expiration 3601 s ahead would otherwise be 3600 s ahead by the server's clock).
+    start_of_a_second();
     let mut crafted: Vec<(String, Vec<u8>, Option<&str>)> = Vec::new();
     let mut add_policy =
         |label: String, p: Value| crafted.push((label, p.to_string().into_bytes(), bearer));
