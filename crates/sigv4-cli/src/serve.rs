@@ -94,6 +94,11 @@ struct AppState {
     buckets: Vec<(String, String)>,
 }
 
+/// Logged at start when the server's credentials have a session token.
+const TEMPORARY_NOTE: &str = "sigv4 serve: these credentials are temporary: every upload \
+must carry their session token. /presign answers include it; Fine Uploader 5 sends one \
+only when it signs in the browser, so its /sign policies lack it and are refused";
+
 /// A rules file that does not parse, in one line: the file, the line, the reason
 /// (`rules.toml: line 1: missing field `max_size``).
 fn config_error(path: &std::path::Path, text: &str, e: &toml::de::Error) -> CliError {
@@ -172,7 +177,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             get(|| async { axum::Json(json!({"status": "ok"})) }),
         )
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .with_state(state);
+        .with_state(Arc::clone(&state));
     if let Some(dir) = &config.static_dir {
         app = app.fallback_service(tower_http::services::ServeDir::new(dir));
     }
@@ -206,6 +211,11 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         "sigv4 serve: listening on http://{local} (credentials: {}; region {})",
         source, config.region
     );
+    if let Ok((current, _)) = state.credentials.get().await
+        && current.has_session_token()
+    {
+        eprintln!("{TEMPORARY_NOTE}");
+    }
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await

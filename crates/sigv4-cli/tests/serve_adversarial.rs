@@ -31,7 +31,15 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
-    let dir = std::env::temp_dir().join(format!("sigv4-serve-adv-{}", std::process::id()));
+    start_with(&[]).0
+}
+
+/// Starts serve with these variables added to its environment; returns it and the lines
+/// it logged after the listening line, as they come.
+fn start_with(vars: &[(&str, &str)]) -> (Server, std::sync::mpsc::Receiver<String>) {
+    static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("sigv4-serve-adv-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let config = dir.join("rules.toml");
     std::fs::write(
@@ -60,6 +68,7 @@ name = "uploads"
         .env("AWS_ACCESS_KEY_ID", KEY_ID)
         .env("AWS_SECRET_ACCESS_KEY", SECRET)
         .env("SERVE_TEST_TOKEN", TOKEN)
+        .envs(vars.iter().copied())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start sigv4 serve");
@@ -73,8 +82,30 @@ name = "uploads"
         .unwrap_or_else(|| panic!("no listening line: {first:?}"))
         .to_owned();
     // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, addr }
+    let (send, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = send.send(line);
+        }
+    });
+    (Server { child, addr }, log)
+}
+
+#[test]
+fn temporary_credentials_are_named_at_start_without_the_token() {
+    let token = "FwoGZXIvYXdzEXAMPLEsessionTOKEN";
+    let (_server, log) = start_with(&[("AWS_SESSION_TOKEN", token)]);
+    let line = log
+        .recv_timeout(Duration::from_secs(10))
+        .expect("a line after the listening one");
+    assert!(line.contains("temporary"), "{line}");
+    assert!(line.contains("/presign"), "{line}");
+    assert!(!line.contains(token), "{line}");
+    let (_server, log) = start_with(&[]);
+    assert!(
+        log.recv_timeout(Duration::from_millis(500)).is_err(),
+        "long-term keys: nothing more is logged at start"
+    );
 }
 
 /// POSTs `body` to `path`; returns status and body.
