@@ -63,7 +63,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         Some(t) => parse_time(t)?,
         None => crate::target::now()?,
     };
-    let (_, url) = bucket_url(&args.bucket, args.endpoint.as_deref(), &region)?;
+    let (_, url) = UploadTarget::locate(&args.bucket, args.endpoint.as_deref(), &region)?;
     let key = match (&args.key, &args.key_prefix) {
         (Some(k), _) => k.clone(),
         (None, Some(p)) => format!("{p}${{filename}}"),
@@ -97,40 +97,6 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Where a bucket's objects are (shared with `serve`): the upload target and the base
-/// URL, ending in `/`. Under an S3-compatible `endpoint` (`http://127.0.0.1:9000`, or
-/// with a path) the bucket is addressed path-style; else AWS's virtual-hosted
-/// `https://BUCKET.s3.REGION.amazonaws.com/`. An endpoint with a query or fragment,
-/// which would land in the middle of every object's URL, is refused.
-pub(crate) fn bucket_url(
-    bucket: &str,
-    endpoint: Option<&str>,
-    region: &str,
-) -> Result<(UploadTarget, String)> {
-    Ok(match endpoint {
-        Some(endpoint) => {
-            if endpoint.contains(['?', '#']) {
-                return Err(CliError::usage(format!(
-                    "endpoint {endpoint:?}: give a base URL (http://host:port, or with a path) without '?' or '#'"
-                )));
-            }
-            let base = endpoint.trim_end_matches('/');
-            let host = base.split_once("://").map_or(base, |(_, rest)| rest);
-            (
-                UploadTarget::new(bucket, host, true),
-                format!("{base}/{bucket}/"),
-            )
-        }
-        None => {
-            let host = format!("{bucket}.s3.{region}.amazonaws.com");
-            (
-                UploadTarget::new(bucket, &host, false),
-                format!("https://{host}/"),
-            )
-        }
-    })
 }
 
 fn escape(text: &str) -> String {

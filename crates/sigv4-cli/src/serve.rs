@@ -128,8 +128,8 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let mut buckets = Vec::new();
     for b in &config.bucket {
         let (target, url) =
-            crate::presign_post::bucket_url(&b.name, b.endpoint.as_deref(), &config.region)
-                .map_err(|e| in_file(&e.message))?;
+            sigv4::UploadTarget::locate(&b.name, b.endpoint.as_deref(), &config.region)
+                .map_err(|e| in_file(&e))?;
         targets.push(target);
         buckets.push((b.name.clone(), url));
     }

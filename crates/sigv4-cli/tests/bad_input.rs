@@ -37,9 +37,13 @@ fn presign_post_refuses_bad_buckets_and_endpoints() {
                 "--bucket",
                 "abc",
                 "--endpoint",
-                "http://127.0.0.1:9000/sub?q=1",
+                "http://127.0.0.1:9000/?q=1",
             ],
-            "without '?' or '#'",
+            "give the scheme and host only",
+        ),
+        (
+            &["--bucket", "abc", "--endpoint", "http://127.0.0.1:9000/sub"],
+            "give the scheme and host only",
         ),
     ] {
         let (code, stdout, stderr) = post(extra);

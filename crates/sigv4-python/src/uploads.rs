@@ -174,27 +174,18 @@ pub struct UploadSigner {
 
 /// A bucket name (AWS, virtual-hosted) or a (name, endpoint URL) pair (path style).
 fn target(bucket: &Bound<'_, PyAny>, region: &str) -> PyResult<UploadTarget> {
-    if let Ok(name) = bucket.extract::<String>() {
-        let host = format!("{name}.s3.{region}.amazonaws.com");
-        return Ok(UploadTarget::new(&name, &host, false));
-    }
-    let (name, endpoint): (String, String) = bucket
-        .extract()
-        .map_err(|_| PyTypeError::new_err("a bucket is a name or a (name, endpoint URL) pair"))?;
-    let base = endpoint.trim_end_matches('/');
-    let host = base
-        .strip_prefix("http://")
-        .or_else(|| base.strip_prefix("https://"))
-        .filter(|h| !h.is_empty() && !h.contains(['/', '?', '#', ' ']));
-    let Some(host) = host else {
-        return Err(invalid(
-            bucket.py(),
-            format!(
-                "bucket {name:?}: the endpoint must be a URL like http://127.0.0.1:9000, not {endpoint:?}"
-            ),
-        ));
+    let (name, endpoint) = match bucket.extract::<String>() {
+        Ok(name) => (name, None),
+        Err(_) => {
+            let (name, endpoint): (String, String) = bucket.extract().map_err(|_| {
+                PyTypeError::new_err("a bucket is a name or a (name, endpoint URL) pair")
+            })?;
+            (name, Some(endpoint))
+        }
     };
-    Ok(UploadTarget::new(&name, host, true))
+    UploadTarget::locate(&name, endpoint.as_deref(), region)
+        .map(|(target, _)| target)
+        .map_err(|e| error(bucket.py(), e))
 }
 
 #[pymethods]

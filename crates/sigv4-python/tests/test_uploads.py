@@ -103,6 +103,9 @@ def test_policy_within_the_rules_is_signed():
     (dict(key_prefixes=["user/", ""]), "an empty one would allow every key"),
     (dict(buckets=[]), "no bucket"),
     (dict(buckets=["Bad Bucket!"]), 'invalid bucket name "Bad Bucket!"'),
+    (dict(buckets=[("local", "ftp://127.0.0.1:9000")]), "it must start with http:// or https://"),
+    (dict(buckets=[("local", "http://127.0.0.1:9000/minio")]), "give the scheme and host only"),
+    (dict(buckets=[("local", "http://")]), "it has no host"),
     (dict(max_expiry=8 * 24 * 3600), "1 s to 604800 s"),
 ])
 def test_rules_that_cannot_be_used_are_refused(kw, reason):

@@ -104,6 +104,14 @@ pub enum ErrorKind {
         /// What is wrong, in words.
         reason: &'static str,
     },
+    /// An S3-compatible endpoint that is not an http(s) URL of a host alone, such as
+    /// `http://127.0.0.1:9000`.
+    InvalidEndpoint {
+        /// The endpoint given.
+        endpoint: String,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
     /// A POST policy that is not the JSON S3 takes (`{"expiration": …, "conditions": […]}`).
     InvalidPolicy {
         /// What is wrong, in words.
@@ -327,6 +335,9 @@ impl fmt::Display for Error {
             ),
             ErrorKind::InvalidBucket { name, reason } => {
                 write!(f, "invalid bucket name {name:?}: {reason}")
+            }
+            ErrorKind::InvalidEndpoint { endpoint, reason } => {
+                write!(f, "invalid endpoint {endpoint:?}: {reason}")
             }
             ErrorKind::InvalidPolicy { reason } => write!(f, "invalid POST policy: {reason}"),
             ErrorKind::PolicyViolation { subject, reason } => {

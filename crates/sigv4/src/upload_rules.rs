@@ -8,8 +8,9 @@ use std::time::Duration;
 use crate::canonical::CanonicalParts;
 use crate::credentials::Credentials;
 use crate::encode::decode_query_component;
-use crate::error::{ErrorKind, Result};
-use crate::post_policy::{PolicyCondition, PostPolicy};
+use crate::error::{Error, ErrorKind, Result};
+use crate::post_policy::{PolicyCondition, PostPolicy, check_bucket};
+use crate::request::Request;
 use crate::sign::{ALGORITHM, EXPIRY_RANGE, Signer, SigningParams};
 use crate::time::SigningTime;
 
@@ -40,6 +41,73 @@ impl UploadTarget {
             host: host.to_ascii_lowercase(),
             path_style,
         }
+    }
+
+    /// Where `bucket` is, and its URL (ending in `/`, where a form posts).
+    ///
+    /// With an `endpoint` (an S3-compatible store: `http://127.0.0.1:9000`, scheme and
+    /// host only) the bucket is addressed path-style at that host; without one, on AWS
+    /// at `https://BUCKET.s3.REGION.amazonaws.com/`. The bucket's name must be one S3
+    /// accepts ([`ErrorKind::InvalidBucket`](crate::ErrorKind::InvalidBucket)); an
+    /// endpoint with another scheme, a path, a query or a fragment is refused
+    /// ([`ErrorKind::InvalidEndpoint`](crate::ErrorKind::InvalidEndpoint)).
+    ///
+    /// ```
+    /// use sigv4::UploadTarget;
+    /// let (target, url) = UploadTarget::locate("uploads", None, "eu-west-1")?;
+    /// assert_eq!(target, UploadTarget::new("uploads", "uploads.s3.eu-west-1.amazonaws.com", false));
+    /// assert_eq!(url, "https://uploads.s3.eu-west-1.amazonaws.com/");
+    /// let (target, url) = UploadTarget::locate("uploads", Some("http://127.0.0.1:9000/"), "us-east-1")?;
+    /// assert_eq!(target, UploadTarget::new("uploads", "127.0.0.1:9000", true));
+    /// assert_eq!(url, "http://127.0.0.1:9000/uploads/");
+    /// assert!(UploadTarget::locate("uploads", Some("http://127.0.0.1:9000/minio"), "us-east-1").is_err());
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn locate(bucket: &str, endpoint: Option<&str>, region: &str) -> Result<(Self, String)> {
+        check_bucket(bucket)?;
+        let (target, url) = match endpoint {
+            None => {
+                let host = format!("{bucket}.s3.{region}.amazonaws.com");
+                let url = format!("https://{host}/");
+                (UploadTarget::new(bucket, &host, false), url)
+            }
+            Some(endpoint) => {
+                let refuse = |reason| {
+                    Error::from(ErrorKind::InvalidEndpoint {
+                        endpoint: endpoint.to_owned(),
+                        reason,
+                    })
+                };
+                let (scheme, rest) = endpoint
+                    .split_once("://")
+                    .filter(|(s, _)| {
+                        s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https")
+                    })
+                    .ok_or_else(|| refuse("it must start with http:// or https://"))?;
+                let host = rest.strip_suffix('/').unwrap_or(rest);
+                if host.is_empty() {
+                    return Err(refuse("it has no host"));
+                }
+                if host.contains(['/', '?', '#']) {
+                    return Err(refuse(
+                        "give the scheme and host only (http://host:port): S3-compatible stores take path-style requests at the root, and a query or fragment would land in every object's URL",
+                    ));
+                }
+                let url = format!("{}://{host}/{bucket}/", scheme.to_ascii_lowercase());
+                (UploadTarget::new(bucket, host, true), url)
+            }
+        };
+        // A host HTTP allows (no spaces, controls or stray characters), and a region
+        // that fits in one.
+        Request::new("POST", &url).map_err(|e| match (endpoint, e.kind()) {
+            (Some(endpoint), ErrorKind::InvalidUrl { reason }) => ErrorKind::InvalidEndpoint {
+                endpoint: endpoint.to_owned(),
+                reason,
+            }
+            .into(),
+            _ => e,
+        })?;
+        Ok((target, url))
     }
 
     /// The bucket.
@@ -760,4 +828,59 @@ fn multipart_operation(method: &str, query: &str) -> Result<&'static str> {
         }
     };
     Ok(op)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_gives_each_front_end_the_same_target_and_url() {
+        let at = |endpoint, region| UploadTarget::locate("up-loads.1", endpoint, region);
+        let (target, url) = at(None, "eu-west-1").expect("aws");
+        assert_eq!(
+            target,
+            UploadTarget::new("up-loads.1", "up-loads.1.s3.eu-west-1.amazonaws.com", false)
+        );
+        assert_eq!(url, "https://up-loads.1.s3.eu-west-1.amazonaws.com/");
+        for endpoint in [
+            "http://127.0.0.1:9000",
+            "http://127.0.0.1:9000/",
+            "HTTP://127.0.0.1:9000",
+        ] {
+            let (target, url) = at(Some(endpoint), "us-east-1").expect(endpoint);
+            assert_eq!(
+                target,
+                UploadTarget::new("up-loads.1", "127.0.0.1:9000", true)
+            );
+            assert_eq!(url, "http://127.0.0.1:9000/up-loads.1/", "{endpoint}");
+        }
+        let (_, url) = at(Some("https://S3.Example.com"), "us-east-1").expect("https");
+        assert_eq!(url, "https://S3.Example.com/up-loads.1/");
+        for (endpoint, why) in [
+            ("127.0.0.1:9000", "http:// or https://"),
+            ("ftp://127.0.0.1", "http:// or https://"),
+            ("http://", "no host"),
+            ("http:///", "no host"),
+            ("http://127.0.0.1:9000/minio", "scheme and host only"),
+            ("http://127.0.0.1:9000?x=1", "scheme and host only"),
+            ("http://127.0.0.1:9000#f", "scheme and host only"),
+            ("http://127.0.0.1 :9000", ""),
+            ("http://a\u{7f}b", ""),
+        ] {
+            let err = at(Some(endpoint), "us-east-1").expect_err(endpoint);
+            assert!(
+                matches!(err.kind(), ErrorKind::InvalidEndpoint { endpoint: e, .. } if e == endpoint),
+                "{endpoint}: {err}"
+            );
+            assert!(err.to_string().contains(why), "{endpoint}: {err}");
+        }
+        let err = UploadTarget::locate("Bad_Bucket", None, "us-east-1").expect_err("bucket");
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidBucket { .. }),
+            "{err}"
+        );
+        let err = at(None, "eu west 1").expect_err("region");
+        assert!(matches!(err.kind(), ErrorKind::InvalidUrl { .. }), "{err}");
+    }
 }
