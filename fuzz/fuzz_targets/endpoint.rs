@@ -1,11 +1,35 @@
 #![no_main]
-//! Reading service, region and partition from a host name: no panics, and a result
-//! only for hosts that could be one.
+//! Reading service, region and partition from a host name, and where an upload bucket
+//! is from a name and an S3-compatible endpoint: no panics, and a result only for input
+//! that could be one.
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    if let Ok(host) = std::str::from_utf8(data)
-        && let Some(endpoint) = sigv4::Endpoint::from_host(host)
-    {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Some(endpoint) = sigv4::Endpoint::from_host(text) {
         assert!(!endpoint.service.is_empty() && !endpoint.region.is_empty());
+    }
+    // "bucket\nendpoint\nregion", the endpoint left out when empty.
+    let mut parts = text.splitn(3, '\n');
+    let (bucket, endpoint, region) = (
+        parts.next().unwrap_or_default(),
+        parts.next().filter(|e| !e.is_empty()),
+        parts.next().unwrap_or("us-east-1"),
+    );
+    if let Ok((target, url)) = sigv4::UploadTarget::locate(bucket, endpoint, region) {
+        assert_eq!(target.bucket(), bucket);
+        assert!(url.starts_with("http") && url.ends_with('/'), "{url}");
+        assert!(!url.contains(['?', '#', ' ']), "{url}");
+        // The bucket's host is the endpoint's, or AWS's for the bucket and region.
+        let host = url.split('/').nth(2).unwrap_or_default().to_ascii_lowercase();
+        match endpoint {
+            Some(e) => assert!(e.to_ascii_lowercase().contains(&host), "{url} from {e}"),
+            None => assert_eq!(
+                host,
+                format!("{bucket}.s3.{region}.amazonaws.com").to_ascii_lowercase(),
+                "{url}"
+            ),
+        }
     }
 });

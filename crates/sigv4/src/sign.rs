@@ -167,7 +167,7 @@ impl<'a> SigningParams<'a> {
     }
 }
 
-fn check_scope_part(part: &'static str, value: &str) -> Result<()> {
+pub(crate) fn check_scope_part(part: &'static str, value: &str) -> Result<()> {
     let reason = if value.is_empty() {
         "it is empty"
     } else if !value.bytes().all(|b| is_unreserved(b) && b != b'~') {

@@ -11,7 +11,7 @@ use crate::encode::decode_query_component;
 use crate::error::{Error, ErrorKind, Result};
 use crate::post_policy::{PolicyCondition, PostPolicy, check_bucket};
 use crate::request::Request;
-use crate::sign::{ALGORITHM, EXPIRY_RANGE, Signer, SigningParams};
+use crate::sign::{ALGORITHM, EXPIRY_RANGE, Signer, SigningParams, check_scope_part};
 use crate::time::SigningTime;
 
 /// A bucket uploads may go to, and how requests address it.
@@ -65,6 +65,8 @@ impl UploadTarget {
     /// ```
     pub fn locate(bucket: &str, endpoint: Option<&str>, region: &str) -> Result<(Self, String)> {
         check_bucket(bucket)?;
+        // Also in AWS's host name, which a '/' in it would cut short.
+        check_scope_part("region", region)?;
         let (target, url) = match endpoint {
             None => {
                 let host = format!("{bucket}.s3.{region}.amazonaws.com");
@@ -97,8 +99,7 @@ impl UploadTarget {
                 (UploadTarget::new(bucket, host, true), url)
             }
         };
-        // A host HTTP allows (no spaces, controls or stray characters), and a region
-        // that fits in one.
+        // A host HTTP allows (no spaces, controls or stray characters).
         Request::new("POST", &url).map_err(|e| match (endpoint, e.kind()) {
             (Some(endpoint), ErrorKind::InvalidUrl { reason }) => ErrorKind::InvalidEndpoint {
                 endpoint: endpoint.to_owned(),
@@ -880,7 +881,12 @@ mod tests {
             matches!(err.kind(), ErrorKind::InvalidBucket { .. }),
             "{err}"
         );
-        let err = at(None, "eu west 1").expect_err("region");
-        assert!(matches!(err.kind(), ErrorKind::InvalidUrl { .. }), "{err}");
+        for region in ["eu west 1", "evil.example/x", ""] {
+            let err = at(None, region).expect_err(region);
+            assert!(
+                matches!(err.kind(), ErrorKind::InvalidScope { .. }),
+                "{err}"
+            );
+        }
     }
 }
