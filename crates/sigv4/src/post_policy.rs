@@ -3,7 +3,7 @@
 //! as `policy` and `x-amz-signature`, the hex HMAC of that base64 (not of the JSON) with
 //! the SigV4 signing key.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use base64::Engine;
@@ -22,7 +22,9 @@ use crate::time::SigningTime;
 /// let c = PolicyCondition::starts_with("key", "uploads/");
 /// assert_eq!(c.to_json(), r#"["starts-with","$key","uploads/"]"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` and the errors of [`PostPolicy::check`] hide a session token's value.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PolicyCondition {
     /// The field equals the value (`{"field": "value"}` or `["eq", "$field", "value"]`).
@@ -106,6 +108,20 @@ impl PolicyCondition {
         self.value().to_string()
     }
 
+    /// The same condition with a session token's value replaced by `<redacted>`, to show
+    /// to a person.
+    fn redacted(&self) -> Self {
+        match self {
+            PolicyCondition::Equals { field, .. } if is_token_field(field) => {
+                Self::equals(field, "<redacted>")
+            }
+            PolicyCondition::StartsWith { field, .. } if is_token_field(field) => {
+                Self::starts_with(field, "<redacted>")
+            }
+            other => other.clone(),
+        }
+    }
+
     fn value(&self) -> Value {
         match self {
             PolicyCondition::Equals { field, value } => {
@@ -123,7 +139,15 @@ impl PolicyCondition {
     }
 
     fn parse(value: &Value) -> Result<Self> {
-        let bad = |reason: &str| invalid(format!("condition {value}: {reason}"));
+        let bad = |reason: &str| {
+            let text = value.to_string();
+            let shown = if text.to_ascii_lowercase().contains("x-amz-security-token") {
+                "(the x-amz-security-token condition, value not shown)".to_owned()
+            } else {
+                text
+            };
+            invalid(format!("condition {shown}: {reason}"))
+        };
         match value {
             Value::Object(map) => {
                 let mut entries = map.iter();
@@ -168,6 +192,33 @@ impl PolicyCondition {
             _ => Err(bad("a condition is an object or an array")),
         }
     }
+}
+
+impl fmt::Debug for PolicyCondition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.redacted() {
+            PolicyCondition::Equals { field, value } => f
+                .debug_struct("Equals")
+                .field("field", &field)
+                .field("value", &value)
+                .finish(),
+            PolicyCondition::StartsWith { field, prefix } => f
+                .debug_struct("StartsWith")
+                .field("field", &field)
+                .field("prefix", &prefix)
+                .finish(),
+            PolicyCondition::ContentLengthRange { min, max } => f
+                .debug_struct("ContentLengthRange")
+                .field("min", &min)
+                .field("max", &max)
+                .finish(),
+        }
+    }
+}
+
+/// Whether a form field holds the session token (a secret: never shown).
+fn is_token_field(field: &str) -> bool {
+    field.eq_ignore_ascii_case("x-amz-security-token")
 }
 
 fn invalid(reason: String) -> crate::Error {
@@ -404,24 +455,30 @@ impl PostPolicy {
                     Some(v) if v == value => {}
                     Some(_) => {
                         return Err(violation(
-                            condition.to_json(),
+                            condition.redacted().to_json(),
                             "the field has another value",
                         ));
                     }
                     None => {
-                        return Err(violation(condition.to_json(), "the form lacks this field"));
+                        return Err(violation(
+                            condition.redacted().to_json(),
+                            "the form lacks this field",
+                        ));
                     }
                 },
                 PolicyCondition::StartsWith { field, prefix } => match get(field) {
                     Some(v) if v.starts_with(prefix.as_str()) => {}
                     Some(_) => {
                         return Err(violation(
-                            condition.to_json(),
+                            condition.redacted().to_json(),
                             "the field does not start with the prefix",
                         ));
                     }
                     None => {
-                        return Err(violation(condition.to_json(), "the form lacks this field"));
+                        return Err(violation(
+                            condition.redacted().to_json(),
+                            "the form lacks this field",
+                        ));
                     }
                 },
                 PolicyCondition::ContentLengthRange { min, max } => {
@@ -532,7 +589,7 @@ pub fn sign_post_policy(key: &SigningKey, policy_base64: &str) -> String {
 /// assert_eq!(post.fields[0], ("key".to_string(), "uploads/${filename}".to_string()));
 /// # Ok::<(), sigv4::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PresignedPost {
     /// Where the form is POSTed (the bucket's endpoint).
@@ -543,6 +600,33 @@ pub struct PresignedPost {
     pub fields: Vec<(String, String)>,
     /// The policy that was signed.
     pub policy: PostPolicy,
+}
+
+/// Hides the session token and the signature; the policy is shown decoded (token
+/// hidden) rather than as the base64 field.
+impl fmt::Debug for PresignedPost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields: Vec<(&str, &str)> = self
+            .fields
+            .iter()
+            .map(|(name, value)| {
+                let shown = if is_token_field(name) || name.eq_ignore_ascii_case("x-amz-signature")
+                {
+                    "<redacted>"
+                } else if name.eq_ignore_ascii_case("policy") {
+                    "<base64 of the policy below>"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("PresignedPost")
+            .field("url", &self.url)
+            .field("fields", &fields)
+            .field("policy", &self.policy)
+            .finish()
+    }
 }
 
 impl Signer {

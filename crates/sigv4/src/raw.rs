@@ -1,7 +1,10 @@
 //! Raw HTTP/1.1 requests as text (a capture, a log, AWS's test suite): the request line,
 //! headers (folded lines joined) and the body, for verification and diagnosis.
 
+use std::fmt;
+
 use crate::error::{ErrorKind, Result};
+use crate::sign::{redact_header, redact_target};
 
 /// An HTTP/1.1 request read from its text.
 ///
@@ -11,7 +14,9 @@ use crate::error::{ErrorKind, Result};
 /// assert_eq!(raw.headers[1], ("X-Amz-Date".to_string(), "20150830T123600Z".to_string()));
 /// # Ok::<(), sigv4::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` hides a session token (header or query) and the signature.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RawRequest {
     /// The method.
@@ -22,6 +27,22 @@ pub struct RawRequest {
     pub headers: Vec<(String, String)>,
     /// The body (after the blank line; cut at `Content-Length` if there is one).
     pub body: Vec<u8>,
+}
+
+impl fmt::Debug for RawRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, String)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), redact_header(name, value)))
+            .collect();
+        f.debug_struct("RawRequest")
+            .field("method", &self.method)
+            .field("target", &redact_target(&self.target))
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
 }
 
 fn malformed(reason: &'static str) -> crate::Error {

@@ -439,6 +439,29 @@ fn redact_query(query: &str, names: &[&str]) -> String {
 
 /// An `Authorization` value with its signature replaced: a signed request can be
 /// replayed until it expires, so logs should not carry one.
+/// A header's value as a person may see it: a session token's hidden, an
+/// `Authorization` value's signature hidden.
+pub(crate) fn redact_header(name: &str, value: &str) -> String {
+    if name.eq_ignore_ascii_case("x-amz-security-token") {
+        "<redacted>".to_owned()
+    } else if name.eq_ignore_ascii_case("authorization") {
+        redact_signature(value)
+    } else {
+        value.to_owned()
+    }
+}
+
+/// A request target or URL with its query's session token and signature hidden.
+pub(crate) fn redact_target(target: &str) -> String {
+    match target.split_once('?') {
+        Some((base, query)) => format!(
+            "{base}?{}",
+            redact_query(query, &["X-Amz-Security-Token", "X-Amz-Signature"])
+        ),
+        None => target.to_owned(),
+    }
+}
+
 fn redact_signature(authorization: &str) -> String {
     match authorization.rsplit_once("Signature=") {
         Some((head, _)) => format!("{head}Signature=<redacted>"),

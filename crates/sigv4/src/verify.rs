@@ -3,6 +3,7 @@
 //! body. The canonical request is rebuilt from what was received, exactly as a signer
 //! built it, and the signatures are compared in constant time.
 
+use std::fmt;
 use std::time::Duration;
 
 use subtle::ConstantTimeEq;
@@ -82,7 +83,9 @@ pub enum ReceivedBody<'a> {
 /// ```
 /// # let v: Option<sigv4::Verified> = None;
 /// ```
-#[derive(Debug, Clone)]
+///
+/// `Debug` hides the signature and the key.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Verified {
     /// The access key that signed.
@@ -102,6 +105,21 @@ pub struct Verified {
     key: SigningKey,
     signature: String,
     scope: String,
+}
+
+impl fmt::Debug for Verified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("access_key_id", &self.access_key_id)
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("time", &self.time)
+            .field("signed_headers", &self.signed_headers)
+            .field("payload_hash", &self.payload_hash)
+            .field("presigned", &self.presigned)
+            .field("signature", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 impl Verified {

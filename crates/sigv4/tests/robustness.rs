@@ -160,6 +160,92 @@ fn secrets_never_show() {
         shown.push(format!("{url:?}"));
         shown.push(url.steps().redacted_canonical_request());
     }
+    // POST policies: the form, the policy, its conditions and check's errors.
+    let params = SigningParams::new(&creds, "us-east-1", "s3", time()).expect("params");
+    let post = signer
+        .presign_post(
+            "https://bkt.s3.amazonaws.com/",
+            "bkt",
+            "k.txt",
+            &[],
+            vec![],
+            &params,
+            Duration::from_secs(600),
+        )
+        .expect("presign_post");
+    assert!(post.fields.iter().any(|(_, v)| v == TOKEN));
+    let signature = post
+        .fields
+        .iter()
+        .find(|(n, _)| n == "x-amz-signature")
+        .map(|(_, v)| v.clone())
+        .expect("signature");
+    let form: Vec<(&str, &str)> = post
+        .fields
+        .iter()
+        .filter(|(n, _)| n != "x-amz-security-token")
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let refused = post
+        .policy
+        .check("bkt", &form, 1, time())
+        .expect_err("no token");
+    let debug_post = format!("{post:?}");
+    assert!(!debug_post.contains(&signature), "{debug_post}");
+    shown.extend([
+        debug_post,
+        format!("{:?}", post.policy),
+        format!("{:?}", post.policy.conditions()),
+        refused.to_string(),
+        format!("{refused:?}"),
+    ]);
+    let bad = sigv4::PostPolicy::parse(&format!(
+        r#"{{"expiration":"2015-08-30T13:00:00.000Z","conditions":[["eq","$x-amz-security-token","{TOKEN}","extra"]]}}"#
+    ))
+    .expect_err("malformed condition");
+    shown.push(bad.to_string());
+    // A signed request as received: parsed from its text, then verified.
+    let signed = signer
+        .sign(
+            &Request::new("GET", "https://h.example/p?X-Amz-Security-Token=QTOKEN&a=1")
+                .expect("request"),
+            &SigningParams::new(&creds, "us-east-1", "s3", time()).expect("params"),
+        )
+        .expect("sign");
+    let mut text =
+        String::from("GET /p?X-Amz-Security-Token=QTOKEN&a=1 HTTP/1.1\r\nHost: h.example\r\n");
+    for (name, value) in signed.headers() {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str("\r\n");
+    let raw = sigv4::RawRequest::parse(text.as_bytes()).expect("raw");
+    let debug_raw = format!("{raw:?}");
+    assert!(
+        !debug_raw.contains(signed.steps().signature()),
+        "{debug_raw}"
+    );
+    shown.push(debug_raw);
+    let verifier = sigv4::Verifier::new(|id: &str| (id == "AKIDEXAMPLE").then(|| creds.clone()));
+    let headers: Vec<(&str, &str)> = raw
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let verified = verifier
+        .verify(
+            &raw.method,
+            &raw.target,
+            &headers,
+            sigv4::ReceivedBody::Bytes(b""),
+            time(),
+        )
+        .expect("verified");
+    let debug_verified = format!("{verified:?}");
+    assert!(
+        !debug_verified.contains(signed.steps().signature()),
+        "{debug_verified}"
+    );
+    shown.push(debug_verified);
     let swapped = Credentials::new(SECRET, "AKIDEXAMPLE").expect_err("must be refused");
     shown.push(swapped.to_string());
     shown.push(format!("{swapped:?}"));
