@@ -62,14 +62,20 @@ impl Credentials {
 
     /// The same credentials with a session token (temporary credentials from STS).
     ///
+    /// An empty token is no token, as botocore has it (an empty `AWS_SESSION_TOKEN` is
+    /// common): nothing is sent or signed for it.
+    ///
     /// ```
     /// let c = sigv4::Credentials::new("ASIAEXAMPLE", "secret")?.with_session_token("token");
     /// assert!(c.has_session_token());
+    /// let c = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?.with_session_token("");
+    /// assert!(!c.has_session_token());
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     #[must_use]
     pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
-        self.session_token = Some(Zeroizing::new(token.into()));
+        let token = Zeroizing::new(token.into());
+        self.session_token = (!token.is_empty()).then_some(token);
         self
     }
 

@@ -257,6 +257,32 @@ fn secrets_never_show() {
 }
 
 #[test]
+fn an_empty_session_token_is_no_token_as_botocore_has_it() {
+    // botocore (auth.py) adds the token only `if self.credentials.token`.
+    let with_empty = Credentials::new("AKIDEXAMPLE", SECRET)
+        .expect("credentials")
+        .with_session_token("");
+    let plain = Credentials::new("AKIDEXAMPLE", SECRET).expect("credentials");
+    let signer = Signer::new();
+    let req = Request::new("GET", "https://h.example/p").expect("request");
+    let sign = |creds: &Credentials| {
+        let params = SigningParams::new(creds, "us-east-1", "s3", time()).expect("params");
+        let signed = signer.sign(&req, &params).expect("sign");
+        let url = signer
+            .presign(&req, &params, Duration::from_secs(60))
+            .expect("presign");
+        (signed.authorization().to_owned(), url.url().to_owned())
+    };
+    let (authorization, url) = sign(&with_empty);
+    assert!(
+        !authorization.contains("x-amz-security-token"),
+        "{authorization}"
+    );
+    assert!(!url.contains("X-Amz-Security-Token"), "{url}");
+    assert_eq!((authorization, url), sign(&plain));
+}
+
+#[test]
 fn session_tokens_are_checked_and_canonicalized() {
     let time = time();
     let bad = Credentials::new("AKID", "secret")
