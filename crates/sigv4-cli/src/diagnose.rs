@@ -3,6 +3,7 @@
 //! and the canonical request and string to sign side by side. Secrets, derived keys and
 //! session tokens are never printed.
 
+use crate::error::{out, outln};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -97,9 +98,9 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     };
     let d = sigv4::diagnose(&input);
     if args.json {
-        println!("{}", to_json(&d));
+        outln!("{}", to_json(&d))?;
     } else {
-        print!("{}", render(&d, std::io::stdout().is_terminal()));
+        out!("{}", render(&d, std::io::stdout().is_terminal()))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -46,6 +46,40 @@ impl CliError {
     }
 }
 
+/// Writes to standard output. A reader that has gone away (`sigv4 ... | head -1`) is
+/// not an error: the rest is dropped and the command ends as it would have, where
+/// `println!` would panic. Other failures (a full disk) are [`Exit::File`] errors.
+pub fn print(text: fmt::Arguments<'_>) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_fmt(text).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::new(
+            Exit::File,
+            format!("standard output: {}", io_reason(&e)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// [`print`] with `format!`'s arguments.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::error::print(format_args!($($arg)*))
+    };
+}
+
+/// [`print`] with `format!`'s arguments and a newline.
+macro_rules! outln {
+    () => {
+        $crate::error::print(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::error::print(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+pub(crate) use {out, outln};
+
 /// An I/O error's reason without Rust's "(os error N)" suffix.
 pub fn io_reason(err: &std::io::Error) -> String {
     let text = err.to_string();

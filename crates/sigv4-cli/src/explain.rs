@@ -1,6 +1,7 @@
 //! `sigv4 explain`: every step of a signature, for a person. Secrets and derived keys
 //! are never shown; session tokens are redacted.
 
+use crate::error::out;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -185,7 +186,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             line(format!("   {}", sigv4::redact_url_token(&signed.url)));
         }
     }
-    print!("{out}");
+    out!("{out}")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,5 +1,6 @@
 //! `sigv4 presign`: a URL that carries its own signature, valid until it expires.
 
+use crate::error::outln;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -52,9 +53,9 @@ pub async fn run(mut args: Args) -> Result<ExitCode> {
             map.remove("headers");
             map.insert("expires".into(), args.expires.into());
         }
-        println!("{value}");
+        outln!("{value}")?;
     } else {
-        println!("{}", signed.url);
+        outln!("{}", signed.url)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! `sigv4 presign-post`: the URL and form fields of a browser upload to S3 (a signed
 //! POST policy), as JSON or a ready HTML form.
 
+use crate::error::outln;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -84,17 +85,17 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         Duration::from_secs(args.expires),
     )?;
     if args.html {
-        println!("{}", html_form(&post, args.content_type_prefix.as_deref()));
+        outln!("{}", html_form(&post, args.content_type_prefix.as_deref()))?;
     } else {
         let fields: serde_json::Map<String, serde_json::Value> = post
             .fields
             .iter()
             .map(|(n, v)| (n.clone(), json!(v)))
             .collect();
-        println!(
+        outln!(
             "{}",
             json!({"url": post.url, "fields": fields, "policy": post.policy.to_json()})
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

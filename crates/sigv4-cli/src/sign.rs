@@ -1,6 +1,7 @@
 //! `sigv4 sign`: the headers that sign a request, a curl command line, or every step as
 //! JSON, without sending anything.
 
+use crate::error::outln;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -43,13 +44,13 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     } = target::sign_flags(&args.request, how).await?;
     let to_send = headers_to_add(&args.request, &prepared, &signed);
     if args.json {
-        println!("{}", to_json(&signed, &scope, &to_send));
+        outln!("{}", to_json(&signed, &scope, &to_send))?;
     } else if args.curl {
-        println!("{}", curl_command(&signed, &args.request, &prepared.body)?);
+        outln!("{}", curl_command(&signed, &args.request, &prepared.body)?)?;
     } else {
-        println!("Host: {}", signed.host);
+        outln!("Host: {}", signed.host)?;
         for (name, value) in &to_send {
-            println!("{name}: {value}");
+            outln!("{name}: {value}")?;
         }
     }
     Ok(ExitCode::SUCCESS)

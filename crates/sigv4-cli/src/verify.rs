@@ -2,6 +2,7 @@
 //! standard input, or a presigned URL) against credentials, as AWS would, and on a
 //! mismatch shows what the verifier computed. Exit 0 valid, 1 invalid, 2 error.
 
+use crate::error::outln;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -108,14 +109,14 @@ async fn check(args: Args) -> Result<ExitCode> {
     match result {
         Ok(v) => {
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     json!({"valid": true, "access_key_id": v.access_key_id, "region": v.region,
                         "service": v.service, "time": v.time.amz_date(), "signed_headers": v.signed_headers,
                         "presigned": v.presigned, "payload_hash": v.payload_hash})
-                );
+                )?;
             } else {
-                println!(
+                outln!(
                     "valid: signed by {} for {} in {} at {} ({}; signed headers {})",
                     v.access_key_id,
                     v.service,
@@ -127,7 +128,7 @@ async fn check(args: Args) -> Result<ExitCode> {
                         "Authorization header"
                     },
                     v.signed_headers.join(";")
-                );
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -143,21 +144,21 @@ async fn check(args: Args) -> Result<ExitCode> {
                 _ => (None, None),
             };
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     json!({"valid": false, "reason": e.to_string(),
                         "canonical_request": canonical, "string_to_sign": sts})
-                );
+                )?;
             } else {
-                println!("invalid: {e}");
+                outln!("invalid: {e}")?;
                 if let (Some(c), Some(s)) = (canonical, sts) {
-                    println!("\nThe verifier's canonical request (session token redacted):");
+                    outln!("\nThe verifier's canonical request (session token redacted):")?;
                     for line in c.split('\n') {
-                        println!("  | {line}");
+                        outln!("  | {line}")?;
                     }
-                    println!("\nThe verifier's string to sign:");
+                    outln!("\nThe verifier's string to sign:")?;
                     for line in s.split('\n') {
-                        println!("  | {line}");
+                        outln!("  | {line}")?;
                     }
                 }
             }
