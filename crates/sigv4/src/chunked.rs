@@ -290,6 +290,9 @@ pub const MAX_CHUNK_SIZE: usize = 16 * 1024 * 1024;
 const SIGNATURE_FIELD: &str = ";chunk-signature=";
 const TRAILER_SIGNATURE: &str = "x-amz-trailer-signature";
 
+/// S3's largest object, and so the largest aws-chunked body: 5 TiB.
+const MAX_BODY: u64 = 5 << 40;
+
 /// The shape of an aws-chunked body: its length on the wire and the headers to sign
 /// with it.
 ///
@@ -308,13 +311,19 @@ pub struct ChunkedLayout {
 }
 
 impl ChunkedLayout {
-    /// A body of `decoded_len` bytes cut into chunks of `chunk_size` (8 KiB to 16 MiB).
+    /// A body of `decoded_len` bytes (at most 5 TiB, S3's largest object) cut into
+    /// chunks of `chunk_size` (8 KiB to 16 MiB).
     ///
     /// ```
-    /// assert!(sigv4::ChunkedLayout::new(10, 100, sigv4::ChunkedMode::Signed).is_err());
+    /// use sigv4::{ChunkedLayout, ChunkedMode};
+    /// assert!(ChunkedLayout::new(10, 100, ChunkedMode::Signed).is_err());
+    /// assert!(ChunkedLayout::new(u64::MAX, 65_536, ChunkedMode::Signed).is_err());
     /// ```
     pub fn new(decoded_len: u64, chunk_size: usize, mode: ChunkedMode) -> Result<Self> {
         check_chunk_size(chunk_size)?;
+        if decoded_len > MAX_BODY {
+            return Err(ErrorKind::BodyTooLarge { bytes: decoded_len }.into());
+        }
         Ok(ChunkedLayout {
             decoded_len,
             chunk_size,
@@ -782,9 +791,10 @@ pub struct Decoded {
 
 /// Decodes and checks an aws-chunked body as it arrives: the framing, each chunk's
 /// signature (with a [`ChunkVerifier`]), the trailer's signature and the trailing
-/// checksum. Data is handed out as slices of the input, never copied. The framing must
-/// be canonical (lower-case hex sizes without leading zeros, as every SDK writes them),
-/// so that no byte of an encoded body can change without the change being refused.
+/// checksum. Data is handed out as slices of the input, never copied. As S3 does, it
+/// takes hex sizes in either case and trailer lines ended by a bare LF;
+/// [`ChunkedLimits::canonical_only`] takes only the canonical framing (lower-case sizes,
+/// CRLF lines), so that no byte of an encoded body can change unrefused.
 ///
 /// ```
 /// use sigv4::{ChunkedDecoder, ChunkedMode};

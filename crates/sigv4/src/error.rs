@@ -91,6 +91,11 @@ pub enum ErrorKind {
         /// About how many bytes the canonical request would take.
         bytes: usize,
     },
+    /// An aws-chunked body larger than S3 takes (5 TiB, its largest object).
+    BodyTooLarge {
+        /// The body's length, in bytes.
+        bytes: u64,
+    },
     /// A URL to presign already carries a presigning parameter.
     QueryConflict {
         /// The parameter, such as `X-Amz-Signature`.
@@ -328,6 +333,10 @@ impl fmt::Display for Error {
             ErrorKind::TooLarge { bytes } => write!(
                 f,
                 "the request is too large to sign: its canonical form would take about {bytes} bytes (1 GiB at most)"
+            ),
+            ErrorKind::BodyTooLarge { bytes } => write!(
+                f,
+                "a body of {bytes} bytes is larger than S3 takes (5 TiB, its largest object)"
             ),
             ErrorKind::QueryConflict { name } => write!(
                 f,

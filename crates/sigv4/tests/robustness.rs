@@ -327,3 +327,15 @@ fn http_request_gets_the_host_it_was_signed_with() {
         "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
     );
 }
+
+#[test]
+fn a_chunked_body_larger_than_s3_takes_is_refused_not_overflowed() {
+    use sigv4::{ChunkedLayout, ChunkedMode};
+    // content_length() overflowed (a panic in debug builds) for lengths near u64::MAX.
+    for len in [u64::MAX, (5 << 40) + 1] {
+        let err = ChunkedLayout::new(len, 65_536, ChunkedMode::Signed).expect_err("too large");
+        assert!(matches!(err.kind(), ErrorKind::BodyTooLarge { bytes } if *bytes == len));
+    }
+    let largest = ChunkedLayout::new(5 << 40, 8192, ChunkedMode::Signed).expect("5 TiB");
+    assert!(largest.content_length() > 5 << 40);
+}
