@@ -71,8 +71,8 @@ pub enum ErrorKind {
     EmptySecretKey,
     /// A presigned URL's expiry is outside 1 second to 7 days, or not whole seconds.
     ExpiryOutOfRange {
-        /// The requested expiry, in seconds (rounded down).
-        seconds: u64,
+        /// The requested expiry.
+        expires: std::time::Duration,
     },
     /// A signing time that cannot be used (unparsable, or outside years 1970 to 9999).
     InvalidTime {
@@ -316,9 +316,14 @@ impl fmt::Display for Error {
                 "invalid access key ID (not shown, in case it is a secret in the wrong place): {reason}"
             ),
             ErrorKind::EmptySecretKey => write!(f, "the secret access key is empty"),
-            ErrorKind::ExpiryOutOfRange { seconds } => write!(
+            ErrorKind::ExpiryOutOfRange { expires } if expires.subsec_nanos() != 0 => write!(
                 f,
-                "expiry of {seconds} s is out of range: a presigned URL lasts 1 to 604800 whole seconds (7 days)"
+                "expiry of {expires:?} is not a whole number of seconds: a presigned URL lasts 1 to 604800 whole seconds (7 days)"
+            ),
+            ErrorKind::ExpiryOutOfRange { expires } => write!(
+                f,
+                "expiry of {} s is out of range: a presigned URL lasts 1 to 604800 whole seconds (7 days)",
+                expires.as_secs()
             ),
             ErrorKind::InvalidTime { input, reason } if input.is_empty() => {
                 write!(f, "invalid signing time: {reason}")

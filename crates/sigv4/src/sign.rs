@@ -48,10 +48,7 @@ pub(crate) fn check_expiry(expires: Duration) -> Result<()> {
     if EXPIRY_RANGE.contains(&expires) && expires.subsec_nanos() == 0 {
         Ok(())
     } else {
-        Err(ErrorKind::ExpiryOutOfRange {
-            seconds: expires.as_secs(),
-        }
-        .into())
+        Err(ErrorKind::ExpiryOutOfRange { expires }.into())
     }
 }
 

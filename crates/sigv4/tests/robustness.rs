@@ -89,6 +89,16 @@ fn bad_input_is_a_typed_error() {
             matches!(err.kind(), ErrorKind::ExpiryOutOfRange { .. }),
             "{secs}"
         );
+        // 1.5 s was reported as "1 s is out of range", hiding the reason.
+        let text = err.to_string();
+        if secs.fract() != 0.0 {
+            assert!(text.contains("is not a whole number of seconds"), "{text}");
+        } else {
+            assert!(
+                text.contains(&format!("{} s is out of range", secs as u64)),
+                "{text}"
+            );
+        }
     }
     assert!(
         signer
