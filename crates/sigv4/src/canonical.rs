@@ -291,7 +291,16 @@ pub(crate) fn collect_headers<'a>(
         {
             continue;
         }
-        has_host |= is_host;
+        if is_host {
+            // HTTP allows one Host, and it names a host (RFC 9110 7.2).
+            if has_host {
+                return Err(Error::header_value(name, "a request has one Host header"));
+            }
+            if value.is_empty() {
+                return Err(Error::header_value(name, "a Host header names the host"));
+            }
+            has_host = true;
+        }
         out.push((lower, value));
     }
     if !has_host {

@@ -66,6 +66,20 @@ fn bad_input_is_a_typed_error() {
         );
         assert!(!err.to_string().contains(value), "the value is not echoed");
     }
+    // An empty Host, or two: they were signed (`host:`, `host:a,b`), and no server
+    // takes such a request.
+    for headers in [
+        &[("Host", "")][..],
+        &[("Host", "  ")],
+        &[("Host", "a"), ("host", "b")],
+    ] {
+        let err = sign(headers).expect_err("must be refused");
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidHeaderValue { name, .. } if name.eq_ignore_ascii_case("host")),
+            "{headers:?}: {err}"
+        );
+    }
+    assert!(sign(&[("Host", "h")]).is_ok());
     for (region, service) in [
         ("us/east", "s3"),
         ("us east", "s3"),
