@@ -50,6 +50,12 @@ pub enum ErrorKind {
         /// What is wrong, in words.
         reason: &'static str,
     },
+    /// A raw HTTP/1.1 request ([`RawRequest::parse`](crate::RawRequest::parse)) that is
+    /// not one: no request line, a head that is not UTF-8 or over 1 MiB.
+    MalformedRequest {
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
     /// The request has no host: neither in the URL nor in a `Host` header.
     MissingHost,
     /// An access key ID that cannot go into a credential scope. It is not repeated: a
@@ -301,6 +307,9 @@ impl fmt::Display for Error {
             ),
             ErrorKind::InvalidHeaderValue { name, reason } => {
                 write!(f, "invalid value for header {name:?}: {reason}")
+            }
+            ErrorKind::MalformedRequest { reason } => {
+                write!(f, "not an HTTP/1.1 request: {reason}")
             }
             ErrorKind::MissingHost => write!(
                 f,

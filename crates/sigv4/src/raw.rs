@@ -46,7 +46,7 @@ impl fmt::Debug for RawRequest {
 }
 
 fn malformed(reason: &'static str) -> crate::Error {
-    ErrorKind::InvalidUrl { reason }.into()
+    ErrorKind::MalformedRequest { reason }.into()
 }
 
 impl RawRequest {
@@ -58,9 +58,7 @@ impl RawRequest {
     /// assert!(sigv4::RawRequest::parse(b"not a request").is_err());
     /// ```
     pub fn parse(input: &[u8]) -> Result<Self> {
-        let (head, body) = split_head(input).ok_or_else(|| {
-            malformed("a request is a request line and headers, then a blank line")
-        })?;
+        let (head, body) = split_head(input).ok_or_else(|| malformed("the input is empty"))?;
         if head.len() > 1 << 20 {
             return Err(malformed("the request head is over 1 MiB"));
         }

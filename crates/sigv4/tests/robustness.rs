@@ -363,3 +363,27 @@ fn a_chunked_body_larger_than_s3_takes_is_refused_not_overflowed() {
     let largest = ChunkedLayout::new(5 << 40, 8192, ChunkedMode::Signed).expect("5 TiB");
     assert!(largest.content_length() > 5 << 40);
 }
+
+#[test]
+fn a_raw_request_that_is_not_one_is_called_so() {
+    // These were InvalidUrl errors: "invalid URL: the request head is not UTF-8".
+    for (input, why) in [
+        (&b""[..], "the input is empty"),
+        (b"\n", "the input is empty"),
+        (b"GET / HTTP/1.1\nHost: h\xff\n\n", "not UTF-8"),
+        (b"GET /\n\n", "METHOD TARGET HTTP/1.x"),
+        (b"GET / HTTP/1.1\nno colon\n\n", "without ':'"),
+    ] {
+        let err = sigv4::RawRequest::parse(input).expect_err("must be refused");
+        assert!(
+            matches!(err.kind(), ErrorKind::MalformedRequest { .. }),
+            "{input:?}: {err}"
+        );
+        let text = err.to_string();
+        assert!(text.starts_with("not an HTTP/1.1 request: "), "{text}");
+        assert!(text.contains(why), "{input:?}: {text}");
+    }
+    // A request pasted without its final blank line is still read, all head.
+    let raw = sigv4::RawRequest::parse(b"GET / HTTP/1.1\nHost: h").expect("no blank line");
+    assert_eq!(raw.headers, vec![("Host".to_owned(), "h".to_owned())]);
+}
