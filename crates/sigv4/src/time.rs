@@ -127,6 +127,7 @@ impl SigningTime {
     /// let t = SigningTime::parse_iso8601("2015-08-30T14:36:00.359+02:00")?;
     /// assert_eq!(t.amz_date(), "20150830T123600Z");
     /// assert!(SigningTime::parse_iso8601("2015-08-30T12:36:00 UTC").is_err());
+    /// assert!(SigningTime::parse_iso8601("2015-08-30T12:36:00+99:99").is_err());
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn parse_iso8601(input: &str) -> Result<Self> {
@@ -179,8 +180,10 @@ impl SigningTime {
             | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
                 let minutes = two(*h1, *h2)
                     .zip(two(*m1, *m2))
+                    // Real offsets run from -12:00 to +14:00.
+                    .filter(|&(hh, mm)| hh <= 14 && mm <= 59)
                     .map(|(hh, mm)| hh * 60 + mm)
-                    .ok_or_else(|| bad("a zone offset is +HH:MM or -HHMM"))?;
+                    .ok_or_else(|| bad("a zone offset is +HH:MM or -HHMM, at most 14:00"))?;
                 if *sign == b'-' {
                     -minutes * 60
                 } else {
@@ -404,6 +407,8 @@ mod tests {
         assert_eq!(unix("2015-08-30T12:36:00.359Z"), Some(1_440_938_160));
         assert_eq!(unix("2015-08-30T14:36:00+02:00"), Some(1_440_938_160));
         assert_eq!(unix("2015-08-30T10:36:00-0200"), Some(1_440_938_160));
+        assert_eq!(unix("2015-08-31T02:36:00+14:00"), Some(1_440_938_160));
+        assert_eq!(unix("2015-08-30T00:36:00-12:00"), Some(1_440_938_160));
         assert_eq!(unix("2015-08-30 12:36:00"), Some(1_440_938_160));
         assert_eq!(unix("2024-02-29T00:00:00Z"), Some(1_709_164_800));
         for bad in [
@@ -416,6 +421,9 @@ mod tests {
             "2015-08-30T12:36:00.Z",
             "2015-08-30T12:36:00 UTC",
             "2015-08-30T12:36:00+2",
+            "2015-08-30T12:36:00+99:99",
+            "2015-08-30T12:36:00+15:00",
+            "2015-08-30T12:36:00-0260",
         ] {
             assert_eq!(unix(bad), None, "{bad}");
         }
