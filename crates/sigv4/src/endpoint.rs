@@ -72,6 +72,20 @@ impl Endpoint {
     /// ```
     pub const BOTOCORE_VERSION: &'static str = endpoint_data::BOTOCORE_VERSION;
 
+    /// [`Endpoint::from_host`] for a URL's host (`https://email.us-east-1.amazonaws.com/`):
+    /// `None` for a URL that does not parse or a host that names no service.
+    ///
+    /// ```
+    /// let ses = sigv4::Endpoint::from_url("https://email.us-east-1.amazonaws.com/?Action=SendEmail");
+    /// let ses = ses.expect("SES");
+    /// assert_eq!((ses.service.as_str(), ses.region.as_str()), ("ses", "us-east-1"));
+    /// assert_eq!(sigv4::Endpoint::from_url("email.us-east-1.amazonaws.com"), None); // no scheme
+    /// ```
+    pub fn from_url(url: &str) -> Option<Endpoint> {
+        let request = crate::request::Request::new("GET", url).ok()?;
+        Endpoint::from_host(request.host()?)
+    }
+
     /// Reads the signing name, region and partition (and S3 bucket) from a host name,
     /// with or without a port, in any case, with or without a trailing dot.
     ///

@@ -10,7 +10,8 @@ use crate::sign::{SignedRequest, Signer, SigningParams};
 impl Signer {
     /// Signs an `http::Request` in place: sets `Authorization`, `X-Amz-Date` and, where
     /// they apply, `X-Amz-Security-Token` and `x-amz-content-sha256`, replacing any
-    /// already there. The signed host is the `Host` header if there is one; otherwise the
+    /// already there. (An `X-Amz-Security-Token` already on the request stays, and is
+    /// signed, when the credentials have no token, as botocore does.) The signed host is the `Host` header if there is one; otherwise the
     /// URI's host (lower-cased, default port dropped), and a `Host` header with exactly
     /// that value is added, so that what is sent is what was signed.
     ///

@@ -47,6 +47,24 @@
 //!     &X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
 //! # Ok::<(), sigv4::Error>(())
 //! ```
+//!
+//! # What else is here
+//! - **Which region and service** a host or URL signs for: [`Endpoint::from_host`],
+//!   [`Endpoint::from_url`] (`email.us-east-1.amazonaws.com` signs as `ses`).
+//! - **An `http::Request` in place**: [`Signer::sign_http`].
+//! - **aws-chunked uploads** (signed chunks, trailing checksums): [`ChunkedLayout`] for
+//!   the length and headers, [`ChunkSigner`] for the chunks, [`ChunkedDecoder`] to read
+//!   and check one.
+//! - **S3 POST policies** (browser form uploads): [`Signer::presign_post`],
+//!   [`PostPolicy`] (build, parse, check a form as S3 does), [`UploadRules`] for a
+//!   signing endpoint that signs only what its rules allow.
+//! - **Verifying** requests as AWS does: [`Verifier`], with [`RawRequest`] to read one
+//!   from its text; [`Verified::chunk_verifier`] for a streamed aws-chunked body.
+//! - **Diagnosing** a `SignatureDoesNotMatch`: [`diagnose`] compares AWS's error
+//!   ([`AwsError`]), your canonical request and string to sign, and the request sent.
+//!
+//! Errors are [`Error`]s; match on [`Error::kind`]. No secret (secret key, derived key,
+//! session token) appears in any error, `Debug` or `Display` output.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

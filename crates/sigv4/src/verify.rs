@@ -81,7 +81,21 @@ pub enum ReceivedBody<'a> {
 /// Who signed a verified request, and what.
 ///
 /// ```
-/// # let v: Option<sigv4::Verified> = None;
+/// use sigv4::{Credentials, ReceivedBody, Request, Signer, SigningParams, SigningTime, Verifier};
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")?;
+/// let now = SigningTime::parse("20150830T123600Z")?;
+/// let params = SigningParams::new(&creds, "eu-west-1", "polly", now)?;
+/// let url = "https://polly.eu-west-1.amazonaws.com/v1/voices";
+/// let signed = Signer::new().sign(&Request::new("GET", url)?, &params)?;
+/// let mut headers = vec![("Host", "polly.eu-west-1.amazonaws.com")];
+/// headers.extend(signed.headers());
+/// let verifier = Verifier::new(|id: &str| (id == "AKIDEXAMPLE").then(|| creds.clone()));
+/// let who = verifier.verify("GET", "/v1/voices", &headers, ReceivedBody::Bytes(b""), now)?;
+/// assert_eq!((who.access_key_id.as_str(), who.region.as_str(), who.service.as_str()),
+///            ("AKIDEXAMPLE", "eu-west-1", "polly"));
+/// assert_eq!(who.signed_headers, ["host", "x-amz-date"]);
+/// assert!(!who.presigned);
+/// # Ok::<(), sigv4::Error>(())
 /// ```
 ///
 /// `Debug` hides the signature and the key.
@@ -127,8 +141,31 @@ impl Verified {
     /// its chunks, chained on this request's signature.
     ///
     /// ```
-    /// # let v: Option<sigv4::Verified> = None;
-    /// # if let Some(v) = v { let _ = v.chunk_verifier(); }
+    /// use sigv4::*;
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")?;
+    /// let now = SigningTime::parse("20150830T123600Z")?;
+    /// let params = SigningParams::new(&creds, "us-east-1", "s3", now)?;
+    /// let signer = Signer::new();
+    /// // A client's aws-chunked upload: the seed request, then signed chunks.
+    /// let layout = ChunkedLayout::new(5, 65_536, ChunkedMode::Signed)?;
+    /// let extra: Vec<(&str, String)> = layout.headers();
+    /// let extra: Vec<(&str, &str)> = extra.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    /// let seed = signer.sign(&Request::new("PUT", "https://b.s3.amazonaws.com/k")?
+    ///     .with_headers(&extra).with_payload(Payload::StreamingSigned), &params)?;
+    /// let body = ChunkSigner::new(signer.signing_key(&params), seed.steps(), ChunkedMode::Signed)
+    ///     .encode_all(b"hello", 65_536)?;
+    /// // The server: the headers as received; the body checked chunk by chunk as it arrives.
+    /// let mut headers = vec![("Host", "b.s3.amazonaws.com")];
+    /// headers.extend(extra.iter().copied());
+    /// headers.extend(seed.headers());
+    /// let verifier = Verifier::new(|id: &str| (id == "AKIDEXAMPLE").then(|| creds.clone()));
+    /// let who = verifier.verify("PUT", "/k", &headers, ReceivedBody::Unknown, now)?;
+    /// let mut decoder = ChunkedDecoder::new(ChunkedMode::Signed, who.chunk_verifier());
+    /// let mut data = Vec::new();
+    /// decoder.feed(&body, |piece| data.extend_from_slice(piece))?;
+    /// decoder.finish()?;
+    /// assert_eq!(data, b"hello");
+    /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn chunk_verifier(&self) -> Option<ChunkVerifier> {
         self.payload_hash.starts_with("STREAMING-").then(|| {
