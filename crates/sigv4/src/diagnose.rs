@@ -9,8 +9,8 @@ use std::time::Duration;
 use crate::encode::decode_query_component;
 use crate::sign::redact_query_token;
 use crate::{
-    ALGORITHM, Credentials, Endpoint, HeaderSelection, Payload, RawRequest, Request, Settings,
-    Signer, SigningParams, SigningTime,
+    ALGORITHM, Credentials, Endpoint, HeaderSelection, Payload, RawRequest, Request, Rules,
+    Settings, Signer, SigningParams, SigningTime,
 };
 
 mod cause;
@@ -472,6 +472,12 @@ fn correct_steps(r: &SentRequest) -> Option<Correct> {
         Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") => Payload::StreamingSignedTrailer,
         Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER") => Payload::StreamingUnsignedTrailer,
         Some(h) if h.len() == 64 => Payload::Precomputed(h),
+        // A URL is presigned before any body exists: "no payload" is what the core's
+        // presign signs for it (UNSIGNED-PAYLOAD under S3 rules, as S3 and the verifier
+        // expect), whatever body was later sent to an S3 URL.
+        _ if presigned && (r.body.is_empty() || Rules::for_service(&service) == Rules::S3) => {
+            Payload::Empty
+        }
         _ => Payload::Bytes(&r.body),
     };
     let request = Request::from_raw(&r.method, &target, &headers)
