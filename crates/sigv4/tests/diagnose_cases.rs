@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use sigv4::{Credentials, DiagnoseInput, Diagnosis, RawRequest, SentRequest, SigningTime};
+use sigv4::{Cause, Credentials, DiagnoseInput, Diagnosis, RawRequest, SentRequest, SigningTime};
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -93,4 +93,17 @@ fn s3_presigned_reference_is_botocores() {
         c.canonical_request.as_deref(),
         "{d:#?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// The signature, when the canonical strings match
+
+/// Reviewer's case 19: a key derived with the full X-Amz-Date instead of its YYYYMMDD is
+/// a key-derivation mistake, not a wrong secret.
+#[test]
+fn key_derived_with_the_full_timestamp() {
+    let d = run(&case("s3-key-full-timestamp"), ALL);
+    let first = d.findings.first().expect("a finding");
+    assert_eq!(first.cause, Cause::KeyDerivation, "{d:#?}");
+    assert!(first.message.contains("full X-Amz-Date"), "{d:#?}");
 }

@@ -16,14 +16,14 @@ fn hex_chain_signature(secret: &str, date: &str, region: &str, service: &str, st
     hx(&hmac(k.as_bytes(), sts.as_bytes()))
 }
 
-/// Other derivations seen in hand-written signers: no `AWS4` prefix, date and region swapped.
+/// Other derivations seen in hand-written signers, each with what it does wrong: no
+/// `AWS4` prefix, date and region swapped, the full X-Amz-Date (`amz_date`) in place of
+/// the scope's YYYYMMDD.
 fn derivation_variants(
     secret: &str,
-    date: &str,
-    region: &str,
-    service: &str,
+    (amz_date, date, region, service): (&str, &str, &str, &str),
     sts: &str,
-) -> [String; 2] {
+) -> [(String, &'static str); 3] {
     let chain = |seed: &[u8], steps: [&str; 4]| {
         let mut k = hmac(seed, steps[0].as_bytes());
         for s in &steps[1..] {
@@ -31,11 +31,19 @@ fn derivation_variants(
         }
         hex_lower(&hmac(&*k, sts.as_bytes())).to_string()
     };
+    let aws4 = format!("AWS4{secret}");
     [
-        chain(secret.as_bytes(), [date, region, service, "aws4_request"]),
-        chain(
-            format!("AWS4{secret}").as_bytes(),
-            [region, date, service, "aws4_request"],
+        (
+            chain(secret.as_bytes(), [date, region, service, "aws4_request"]),
+            "the key was derived from the secret without the \"AWS4\" prefix",
+        ),
+        (
+            chain(aws4.as_bytes(), [region, date, service, "aws4_request"]),
+            "the key was derived with the region before the date",
+        ),
+        (
+            chain(aws4.as_bytes(), [amz_date, region, service, "aws4_request"]),
+            "the key was derived with the full X-Amz-Date instead of the scope's YYYYMMDD date",
         ),
     ]
 }
@@ -70,6 +78,7 @@ pub(super) fn signature_findings(
     let Some(sts) = sts else {
         return;
     };
+    let amz_date = sts.split('\n').nth(1).unwrap_or_default();
     let scope = sts.split('\n').nth(2).unwrap_or_default();
     let mut sp = scope.split('/');
     let (date, region, service) = (
@@ -109,12 +118,12 @@ pub(super) fn signature_findings(
             "the signature is what hex keys between the HMAC steps give",
             Vec::new(),
         ));
-    } else if derivation_variants(secret, date, region, service, sts).contains(&sig) {
-        f.push(finding(
-            Cause::KeyDerivation,
-            "the signature is what a known wrong derivation gives",
-            Vec::new(),
-        ));
+    } else if let Some((_, how)) =
+        derivation_variants(secret, (amz_date, date, region, service), sts)
+            .into_iter()
+            .find(|(s, _)| *s == sig)
+    {
+        f.push(finding(Cause::KeyDerivation, how, Vec::new()));
     } else {
         f.push(finding(
             Cause::WrongSecret,
