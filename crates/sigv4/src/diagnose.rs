@@ -22,9 +22,9 @@ mod signature;
 pub use cause::Cause;
 pub use response::AwsError;
 
-use compare::{compare_canonical, compare_sts, fine_uploader_raw, self_check_canonical};
+use compare::{compare_canonical, compare_sts, fine_uploader_raw, hash_hex, self_check_canonical};
 use message::{message_findings, skew_finding};
-use signature::signature_findings;
+use signature::{Known, signature_findings};
 
 /// Clock skew AWS accepts between the request's time and its own.
 const MAX_SKEW_SECS: i64 = 15 * 60;
@@ -252,14 +252,23 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
         compare_sts(t, r, theirs_cr.as_deref(), ref_cr.as_deref(), &mut f);
     }
     if f.is_empty() {
-        signature_findings(
-            input,
-            theirs_sts.as_deref().or(ref_sts.as_deref()),
-            ref_sts.as_deref(),
-            aws.as_ref(),
-            &mut d.notes,
-            &mut f,
-        );
+        let mine = theirs_sts
+            .as_deref()
+            .or(theirs_cr.as_deref().and(ref_sts.as_deref()));
+        let aws_reference = aws_sts.is_some()
+            || aws_cr.as_deref().is_some_and(|cr| {
+                ref_sts.as_deref().and_then(|s| s.split('\n').nth(3))
+                    == Some(&hash_hex(cr.as_bytes()))
+            });
+        let known = Known {
+            mine,
+            reference: ref_sts.as_deref(),
+            reference_cr: ref_cr.as_deref(),
+            aws_reference,
+            aws_mismatch: aws.as_ref().is_some_and(says_signature_differs),
+            aws: aws.as_ref(),
+        };
+        signature_findings(input, &known, &mut d.notes, &mut f);
     }
     if ref_cr.is_none() && ref_sts.is_none() {
         d.notes.push(match input.request {
@@ -297,6 +306,17 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
         a
     });
     d
+}
+
+/// Whether AWS said the signature differs from the one it computed (not another refusal).
+fn says_signature_differs(a: &AwsError) -> bool {
+    a.canonical_request.is_some()
+        || a.string_to_sign.is_some()
+        || a.code.as_deref() == Some("SignatureDoesNotMatch")
+        || a.message.as_deref().is_some_and(|m| {
+            m.to_ascii_lowercase()
+                .contains("signature we calculated does not match")
+        })
 }
 
 fn normalize_text(s: &str) -> String {

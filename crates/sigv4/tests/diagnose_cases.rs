@@ -78,6 +78,10 @@ fn run(c: &Case, give: Give) -> Diagnosis {
     })
 }
 
+fn causes(d: &Diagnosis) -> Vec<Cause> {
+    d.findings.iter().map(|f| f.cause).collect()
+}
+
 // ---------------------------------------------------------------------------------------
 // The reference diagnose builds from the request sent
 
@@ -106,4 +110,74 @@ fn key_derived_with_the_full_timestamp() {
     let first = d.findings.first().expect("a finding");
     assert_eq!(first.cause, Cause::KeyDerivation, "{d:#?}");
     assert!(first.message.contains("full X-Amz-Date"), "{d:#?}");
+}
+
+/// Reviewer's cases 00 and 11: a correctly signed request (header-signed, and botocore's
+/// presigned URL) with no answer from AWS names no cause; "AWS holds another secret" is
+/// said only when AWS's own strings match and AWS refused the signature.
+#[test]
+fn correct_requests_without_aws_answer_name_no_cause() {
+    for name in ["s3-correct", "s3-presigned-botocore"] {
+        let d = run(&case(name), ALL);
+        assert_eq!(causes(&d), [], "{name}: {d:#?}");
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("what these credentials give for this request")),
+            "{name}: {:?}",
+            d.notes
+        );
+    }
+}
+
+/// Reviewer's case 16: AWS's answer alone does not show the person's strings, so no
+/// match is claimed (it said key-or-secret); the note says what to give.
+#[test]
+fn aws_answer_alone_claims_no_match() {
+    let c = case("s3-plus-for-space");
+    let only_response = Give {
+        mine: false,
+        request: false,
+        credentials: false,
+        ..ALL
+    };
+    let d = run(&c, only_response);
+    assert_eq!(causes(&d), [], "{d:#?}");
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("give your canonical request")),
+        "{:?}",
+        d.notes
+    );
+    // With the credentials too, still nothing is claimed: the signature is not what the
+    // reference gives, and nothing else is known.
+    let d = run(
+        &c,
+        Give {
+            credentials: true,
+            ..only_response
+        },
+    );
+    assert_eq!(causes(&d), [], "{d:#?}");
+}
+
+/// Reviewer's case 16, with the request sent and the credentials: the signature sent is
+/// what the query copied as sent ('+' for a space) gives, so that is the cause (it said
+/// wrong-secret), and the note says the canonical request was inferred.
+#[test]
+fn aws_answer_and_request_infer_the_mistake() {
+    let d = run(&case("s3-plus-for-space"), Give { mine: false, ..ALL });
+    assert_eq!(
+        causes(&d).first(),
+        Some(&Cause::QueryPlusForSpace),
+        "{d:#?}"
+    );
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("the query copied as sent")),
+        "{:?}",
+        d.notes
+    );
 }

@@ -76,10 +76,11 @@ pub enum Cause {
     /// The key derivation is wrong in another known way (no `AWS4` prefix, steps out of
     /// order).
     KeyDerivation,
-    /// The secret used is not the one AWS holds for this access key.
+    /// The secret used is not the one AWS holds for this access key: AWS computed the
+    /// same string to sign and refused a signature this secret gives for it.
     WrongSecret,
-    /// The canonical strings match but the signature differs: the key, its derivation
-    /// or the secret (give the credentials to tell which).
+    /// The canonical strings match but the signature differs: the secret the code used
+    /// or its key derivation (give the credentials to tell which).
     KeyOrSecret,
     /// The signature is not lower-case hex (upper-case, base64).
     SignatureEncoding,
@@ -280,7 +281,7 @@ impl Cause {
             ),
             KeyOrSecret => (
                 "key-or-secret",
-                "Check the secret and the key derivation; give the credentials to diagnose further.",
+                "Check the secret your code signs with (profile, stray spaces) and its key derivation; give the credentials here to tell which.",
             ),
             SignatureEncoding => (
                 "signature-encoding",
