@@ -181,3 +181,44 @@ fn aws_answer_and_request_infer_the_mistake() {
         d.notes
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// The payload line
+
+/// Reviewer's cases 06d and 06e: the empty body's hash signed where S3 expects
+/// UNSIGNED-PAYLOAD (sent in x-amz-content-sha256, or a presigned URL) is named so; it was
+/// "hash the body that is sent", for GETs without a body.
+#[test]
+fn unsigned_payload_expected() {
+    for (name, why) in [
+        (
+            "s3-unsigned-payload-header",
+            "x-amz-content-sha256: UNSIGNED-PAYLOAD was sent",
+        ),
+        ("s3-presigned-empty-hash", "an S3 presigned URL"),
+    ] {
+        let d = run(&case(name), ALL);
+        let first = d.findings.first().expect("a finding");
+        assert_eq!(
+            first.cause,
+            Cause::UnsignedPayloadExpected,
+            "{name}: {d:#?}"
+        );
+        assert!(first.message.contains(why), "{name}: {}", first.message);
+        assert!(first.fix.contains("UNSIGNED-PAYLOAD"), "{}", first.fix);
+    }
+}
+
+/// Reviewer's case 05b: an upper-case hex payload hash is said to be one.
+#[test]
+fn upper_case_payload_hash() {
+    let d = run(&case("ddb-payload-hex-upper"), ALL);
+    let first = d.findings.first().expect("a finding");
+    assert_eq!(first.cause, Cause::PayloadHashWrong, "{d:#?}");
+    assert!(
+        first.message.contains("use lower-case hex"),
+        "{}",
+        first.message
+    );
+    assert!(first.fix.contains("lower-case hex"), "{}", first.fix);
+}

@@ -44,8 +44,11 @@ pub enum Cause {
     BlankLineMissing,
     /// The hash of the empty string was used for a request with a body.
     EmptyPayloadHashForBody,
-    /// The payload hash line is not what the request needs.
+    /// The payload hash line is not what the request needs (another hash, upper-case hex).
     PayloadHashWrong,
+    /// A hash was signed where the last line must be `UNSIGNED-PAYLOAD`: the request
+    /// sent `x-amz-content-sha256: UNSIGNED-PAYLOAD`, or it is an S3 presigned URL.
+    UnsignedPayloadExpected,
     /// S3 needs an `x-amz-content-sha256` header, signed.
     ContentSha256Missing,
     /// The canonical request is not method, URI, query, headers, blank line, signed
@@ -108,6 +111,7 @@ impl Cause {
         Cause::BlankLineMissing,
         Cause::EmptyPayloadHashForBody,
         Cause::PayloadHashWrong,
+        Cause::UnsignedPayloadExpected,
         Cause::ContentSha256Missing,
         Cause::CanonicalRequestMalformed,
         Cause::Algorithm,
@@ -221,7 +225,11 @@ impl Cause {
             ),
             PayloadHashWrong => (
                 "payload-hash-wrong",
-                "Use the hex SHA-256 of the body sent (or what x-amz-content-sha256 says) as the last line.",
+                "Use the lower-case hex SHA-256 of the body sent (or what x-amz-content-sha256 says) as the last line.",
+            ),
+            UnsignedPayloadExpected => (
+                "unsigned-payload-expected",
+                "End the canonical request with UNSIGNED-PAYLOAD, as x-amz-content-sha256 says; S3 presigned URLs always do.",
             ),
             ContentSha256Missing => (
                 "content-sha256-missing",

@@ -129,20 +129,47 @@ pub(super) fn compare_canonical(t: &str, r: &str, f: &mut Vec<Finding>) {
         check_signed_list(&tp, Some(&rp), f);
     }
     if tp.payload_hash != rp.payload_hash {
-        let cause = if tp.payload_hash == EMPTY_SHA256 {
-            Cause::EmptyPayloadHashForBody
-        } else {
-            Cause::PayloadHashWrong
-        };
-        f.push(finding(
-            cause,
-            format!(
-                "payload hash {:?}, expected {:?}",
-                tp.payload_hash, rp.payload_hash
-            ),
-            pair(rp.payload_hash, tp.payload_hash),
-        ));
+        payload_finding(&tp, &rp, f);
     }
+}
+
+/// The last line differs: UNSIGNED-PAYLOAD was due, the empty body's hash was used for a
+/// body, the hash is upper-case, or it is another hash.
+fn payload_finding(tp: &CanonicalParts<'_>, rp: &CanonicalParts<'_>, f: &mut Vec<Finding>) {
+    let (theirs, expected) = (tp.payload_hash, rp.payload_hash);
+    let ev = pair(expected, theirs);
+    if expected == "UNSIGNED-PAYLOAD" {
+        let sent = rp
+            .headers
+            .split('\n')
+            .any(|l| l == "x-amz-content-sha256:UNSIGNED-PAYLOAD");
+        let presigned = rp
+            .query
+            .split('&')
+            .any(|p| p.starts_with("X-Amz-Credential="));
+        let why = if sent {
+            "x-amz-content-sha256: UNSIGNED-PAYLOAD was sent, so the last line must be UNSIGNED-PAYLOAD"
+        } else if presigned {
+            "an S3 presigned URL signs UNSIGNED-PAYLOAD as the last line"
+        } else {
+            "the last line must be UNSIGNED-PAYLOAD"
+        };
+        let msg = format!("{why}, not {theirs:?}");
+        f.push(finding(Cause::UnsignedPayloadExpected, msg, ev));
+    } else if theirs.eq_ignore_ascii_case(expected) {
+        let msg = "the payload hash is in upper-case hex: use lower-case hex";
+        f.push(finding(Cause::PayloadHashWrong, msg, ev));
+    } else if theirs == EMPTY_SHA256 && is_sha256_hex(expected) {
+        let msg = "the empty body's hash was signed, but the request has a body";
+        f.push(finding(Cause::EmptyPayloadHashForBody, msg, ev));
+    } else {
+        let msg = format!("payload hash {theirs:?}, expected {expected:?}");
+        f.push(finding(Cause::PayloadHashWrong, msg, ev));
+    }
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn check_signed_list(
