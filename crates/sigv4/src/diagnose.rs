@@ -23,7 +23,7 @@ pub use cause::Cause;
 pub use response::AwsError;
 
 use compare::{compare_canonical, compare_sts, fine_uploader_raw, hash_hex, self_check_canonical};
-use message::{message_findings, skew_finding};
+use message::{message_findings, sent_content_sha256, skew_finding};
 use signature::{Known, signature_findings};
 
 /// Clock skew AWS accepts between the request's time and its own.
@@ -229,8 +229,10 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
     let ref_sts = aws_sts.clone().or_else(|| correct_sts.clone());
     let mut f = Vec::new();
 
-    if let Some(a) = &aws {
-        message_findings(a, &mut f);
+    match (&aws, input.request) {
+        (Some(a), sent) => message_findings(a, sent, &mut f),
+        (None, Some(sent)) => sent_content_sha256(sent, &mut f),
+        (None, None) => {}
     }
     let their_date = theirs_sts
         .as_deref()

@@ -6,6 +6,7 @@
 use std::fs;
 use std::path::Path;
 
+use sha2::{Digest as _, Sha256};
 use sigv4::{Cause, Credentials, DiagnoseInput, Diagnosis, RawRequest, SentRequest, SigningTime};
 
 const AKID: &str = "AKIDEXAMPLE";
@@ -221,4 +222,46 @@ fn upper_case_payload_hash() {
         first.message
     );
     assert!(first.fix.contains("lower-case hex"), "{}", first.fix);
+}
+
+// ---------------------------------------------------------------------------------------
+// What AWS said, other than SignatureDoesNotMatch
+
+/// Reviewer's case 05d: S3's XAmzContentSHA256Mismatch names the header against the body,
+/// quoting both hashes (it was wrong-secret); without S3's answer, the request sent shows
+/// the same.
+#[test]
+fn s3_content_sha256_mismatch() {
+    let c = case("s3-content-sha256-mismatch");
+    let client = "3cb50c4ca8633563da9887b15dcac49ff4666da53acea489f7004dd8b2c3dd18";
+    let body = c
+        .request
+        .as_ref()
+        .map(|r| r.body.clone())
+        .unwrap_or_default();
+    let s3: String = Sha256::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(
+        c.response
+            .as_deref()
+            .is_some_and(|r| r.contains(&s3) && r.contains(client))
+    );
+    for give in [
+        ALL,
+        Give {
+            response: false,
+            ..ALL
+        },
+    ] {
+        let d = run(&c, give);
+        let first = d.findings.first().expect("a finding");
+        assert_eq!(first.cause, Cause::ContentSha256Mismatch, "{d:#?}");
+        assert!(
+            first.message.contains(client) && first.message.contains(&s3),
+            "{}",
+            first.message
+        );
+    }
 }

@@ -51,6 +51,9 @@ pub enum Cause {
     UnsignedPayloadExpected,
     /// S3 needs an `x-amz-content-sha256` header, signed.
     ContentSha256Missing,
+    /// The `x-amz-content-sha256` sent is not the SHA-256 of the body sent (S3's
+    /// `XAmzContentSHA256Mismatch`).
+    ContentSha256Mismatch,
     /// The canonical request is not method, URI, query, headers, blank line, signed
     /// headers and payload hash.
     CanonicalRequestMalformed,
@@ -113,6 +116,7 @@ impl Cause {
         Cause::PayloadHashWrong,
         Cause::UnsignedPayloadExpected,
         Cause::ContentSha256Missing,
+        Cause::ContentSha256Mismatch,
         Cause::CanonicalRequestMalformed,
         Cause::Algorithm,
         Cause::DateMismatch,
@@ -234,6 +238,10 @@ impl Cause {
             ContentSha256Missing => (
                 "content-sha256-missing",
                 "For S3, send and sign x-amz-content-sha256 (the body's hash or UNSIGNED-PAYLOAD).",
+            ),
+            ContentSha256Mismatch => (
+                "content-sha256-mismatch",
+                "Hash the exact bytes sent, after any change to the body, for x-amz-content-sha256 and the last line.",
             ),
             CanonicalRequestMalformed => (
                 "canonical-request-malformed",
