@@ -17,13 +17,15 @@ mod cause;
 mod compare;
 mod message;
 mod response;
+mod sent;
 mod signature;
 
 pub use cause::Cause;
 pub use response::AwsError;
 
 use compare::{compare_canonical, compare_sts, fine_uploader_raw, hash_hex, self_check_canonical};
-use message::{message_findings, sent_content_sha256, skew_finding};
+use message::{message_findings, skew_finding};
+use sent::sent_findings;
 use signature::{Known, signature_findings};
 
 /// Clock skew AWS accepts between the request's time and its own.
@@ -229,9 +231,13 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
     let ref_sts = aws_sts.clone().or_else(|| correct_sts.clone());
     let mut f = Vec::new();
 
-    match (&aws, input.request) {
-        (Some(a), sent) => message_findings(a, sent, &mut f),
-        (None, Some(sent)) => sent_content_sha256(sent, &mut f),
+    // An empty answer (a file with nothing in it) says nothing.
+    let answered = aws
+        .as_ref()
+        .filter(|a| a.code.is_some() || a.message.as_deref().is_some_and(|m| !m.trim().is_empty()));
+    match (answered, input.request) {
+        (Some(a), sent) => message_findings(a, sent, &mut d.notes, &mut f),
+        (None, Some(sent)) => sent_findings(sent, &mut f),
         (None, None) => {}
     }
     let their_date = theirs_sts

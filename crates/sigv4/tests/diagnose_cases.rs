@@ -265,3 +265,73 @@ fn s3_content_sha256_mismatch() {
         );
     }
 }
+
+/// Reviewer's case 07a: the session token header added after signing (S3's
+/// HeadersNotSigned) is named, with S3's answer or from the request alone (it was
+/// wrong-secret); another header S3 lists is headers-not-signed.
+#[test]
+fn session_token_not_signed() {
+    let c = case("s3-token-not-signed");
+    for give in [
+        ALL,
+        Give {
+            response: false,
+            ..ALL
+        },
+    ] {
+        let d = run(&c, give);
+        assert_eq!(
+            causes(&d).first(),
+            Some(&Cause::SessionTokenNotSigned),
+            "{d:#?}"
+        );
+    }
+    let copy = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>\
+        <Message>There were headers present in the request which were not signed</Message>\
+        <HeadersNotSigned>x-amz-copy-source</HeadersNotSigned><RequestId>7Q0V8N1JD3WX2E4B</RequestId></Error>";
+    let d = sigv4::diagnose(&DiagnoseInput {
+        response: Some(copy),
+        ..Default::default()
+    });
+    assert_eq!(causes(&d), [Cause::HeadersNotSigned], "{d:#?}");
+    assert!(d.findings[0].message.contains("x-amz-copy-source"));
+}
+
+/// Reviewer's case 07b: a temporary key (ASIA...) sent without its session token (STS's
+/// InvalidClientTokenId) is named, with or without AWS's answer (it was wrong-secret).
+#[test]
+fn temporary_key_without_session_token() {
+    let c = case("sts-temporary-key-no-token");
+    for give in [
+        ALL,
+        Give {
+            response: false,
+            ..ALL
+        },
+    ] {
+        let d = run(&c, give);
+        let first = d.findings.first().expect("a finding");
+        assert_eq!(first.cause, Cause::SessionTokenMissing, "{d:#?}");
+        assert!(
+            first.message.contains("ASIAEXAMPLETEMPKEY12"),
+            "{}",
+            first.message
+        );
+    }
+    // AWS's answer alone cannot tell a missing token from an unknown key: a note.
+    let d = run(
+        &c,
+        Give {
+            mine: false,
+            request: false,
+            credentials: false,
+            ..ALL
+        },
+    );
+    assert_eq!(causes(&d), [], "{d:#?}");
+    assert!(
+        d.notes.iter().any(|n| n.contains("X-Amz-Security-Token")),
+        "{:?}",
+        d.notes
+    );
+}

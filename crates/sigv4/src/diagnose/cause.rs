@@ -30,6 +30,12 @@ pub enum Cause {
     QueryParameters,
     /// A presigned URL's own `X-Amz-*` parameters were left out of the canonical query.
     PresignParamsNotInQuery,
+    /// The `X-Amz-Security-Token` header was sent but not signed (added after signing).
+    SessionTokenNotSigned,
+    /// A temporary access key (`ASIA...`) was sent without its session token.
+    SessionTokenMissing,
+    /// Headers were sent but not signed, which S3 refuses (`HeadersNotSigned`).
+    HeadersNotSigned,
     /// A header name in the canonical headers is not lower-case.
     HeaderNameCase,
     /// A header value was not trimmed, or inner runs of spaces not folded.
@@ -106,6 +112,9 @@ impl Cause {
         Cause::QueryWhitespace,
         Cause::QueryParameters,
         Cause::PresignParamsNotInQuery,
+        Cause::SessionTokenNotSigned,
+        Cause::SessionTokenMissing,
+        Cause::HeadersNotSigned,
         Cause::HeaderNameCase,
         Cause::HeaderValueNotTrimmed,
         Cause::HeadersNotSorted,
@@ -198,6 +207,18 @@ impl Cause {
             PresignParamsNotInQuery => (
                 "presign-params-not-in-query",
                 "Add X-Amz-Algorithm, -Credential, -Date, -Expires and -SignedHeaders to the canonical query (all but X-Amz-Signature).",
+            ),
+            SessionTokenNotSigned => (
+                "session-token-not-signed",
+                "Add X-Amz-Security-Token before signing, and list x-amz-security-token in SignedHeaders.",
+            ),
+            SessionTokenMissing => (
+                "session-token-missing",
+                "Send the session token that came with the temporary key as X-Amz-Security-Token, signed.",
+            ),
+            HeadersNotSigned => (
+                "headers-not-signed",
+                "Sign every x-amz-* header sent: add it before signing and list it in SignedHeaders.",
             ),
             HeaderNameCase => (
                 "header-name-case",

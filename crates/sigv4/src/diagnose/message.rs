@@ -2,17 +2,40 @@
 //! and the clock checked against the request's time.
 
 use super::compare::hash_hex;
-use super::{Cause, Finding, MAX_SKEW_SECS, SentRequest, finding, pair};
+use super::sent::{temporary_key_without_token, token_header_unsigned};
+use super::{Cause, Finding, MAX_SKEW_SECS, SentRequest, finding, pair, sent_auth};
 use crate::{AwsError, DiffLine, SigningTime};
 
-pub(super) fn message_findings(a: &AwsError, sent: Option<&SentRequest>, f: &mut Vec<Finding>) {
-    if a.code.as_deref() == Some("XAmzContentSHA256Mismatch") {
+pub(super) fn message_findings(
+    a: &AwsError,
+    sent: Option<&SentRequest>,
+    notes: &mut Vec<String>,
+    f: &mut Vec<Finding>,
+) {
+    let code = a.code.as_deref().unwrap_or_default();
+    let m = a.message.as_deref().unwrap_or_default();
+    let lower = m.to_ascii_lowercase();
+    if code == "XAmzContentSHA256Mismatch" {
         content_sha256_mismatch(a, sent, f);
     }
-    let Some(m) = a.message.as_deref() else {
+    if a.headers_not_signed.is_some()
+        || lower.contains("headers present in the request which were not signed")
+    {
+        headers_not_signed(a, sent, f);
+    }
+    if matches!(
+        code,
+        "InvalidClientTokenId"
+            | "UnrecognizedClientException"
+            | "InvalidAccessKeyId"
+            | "InvalidToken"
+    ) || lower.contains("security token included in the request is invalid")
+    {
+        key_or_token_refused(a, sent, notes, f);
+    }
+    if m.is_empty() {
         return;
-    };
-    let lower = m.to_ascii_lowercase();
+    }
     let evidence = vec![DiffLine::Expected(
         m.lines().next().unwrap_or_default().to_owned(),
     )];
@@ -93,21 +116,76 @@ fn content_sha256_mismatch(a: &AwsError, sent: Option<&SentRequest>, f: &mut Vec
     f.push(finding(Cause::ContentSha256Mismatch, msg, ev));
 }
 
-/// Without AWS's answer: an `x-amz-content-sha256` hash sent with a body it is not the
-/// hash of.
-pub(super) fn sent_content_sha256(r: &SentRequest, f: &mut Vec<Finding>) {
-    let Some(h) = r.header("x-amz-content-sha256") else {
-        return;
-    };
-    let body = hash_hex(&r.body);
-    if !r.body.is_empty() && h.len() == 64 && !h.eq_ignore_ascii_case(&body) {
+/// S3's `HeadersNotSigned`: the session token, and any other header, sent unsigned.
+fn headers_not_signed(a: &AwsError, sent: Option<&SentRequest>, f: &mut Vec<Finding>) {
+    let listed: Vec<String> = a
+        .headers_not_signed
+        .as_deref()
+        .unwrap_or_default()
+        .split([',', ';', ' '])
+        .filter(|n| !n.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let token = listed.iter().any(|n| n == "x-amz-security-token")
+        || listed.is_empty() && sent.is_some_and(token_header_unsigned);
+    if token {
         f.push(finding(
-            Cause::ContentSha256Mismatch,
-            format!(
-                "x-amz-content-sha256 is not the SHA-256 of the body sent: the header says \
-                 {h}, the body's is {body}"
-            ),
-            pair(&body, h),
+            Cause::SessionTokenNotSigned,
+            "S3 says the X-Amz-Security-Token header was sent but not signed",
+            Vec::new(),
         ));
     }
+    let others: Vec<&str> = listed
+        .iter()
+        .map(String::as_str)
+        .filter(|n| *n != "x-amz-security-token")
+        .collect();
+    if !others.is_empty() || !token {
+        let msg = if others.is_empty() {
+            "S3 says headers were sent that are not signed".to_owned()
+        } else {
+            format!(
+                "S3 says these headers were sent but not signed: {}",
+                others.join(", ")
+            )
+        };
+        f.push(finding(Cause::HeadersNotSigned, msg, Vec::new()));
+    }
+}
+
+/// AWS does not accept the access key or its session token (InvalidClientTokenId, ...):
+/// a temporary key sent without its token is named; anything else is a note.
+fn key_or_token_refused(
+    a: &AwsError,
+    sent: Option<&SentRequest>,
+    notes: &mut Vec<String>,
+    f: &mut Vec<Finding>,
+) {
+    if let Some(key) = sent.and_then(temporary_key_without_token) {
+        f.push(finding(
+            Cause::SessionTokenMissing,
+            format!(
+                "AWS refused the temporary access key {key} (ASIA...): no X-Amz-Security-Token \
+                 was sent with it"
+            ),
+            Vec::new(),
+        ));
+        return;
+    }
+    let key = sent
+        .and_then(sent_auth)
+        .map(|s| s.access_key)
+        .or_else(|| a.access_key_id.clone())
+        .unwrap_or_else(|| "sent".to_owned());
+    notes.push(format!(
+        "AWS does not accept the access key {key} or its session token: a temporary key \
+         (ASIA...) needs the token that came with it, sent as X-Amz-Security-Token and \
+         signed; a long-term key (AKIA...) may be inactive, deleted or from another \
+         account or partition{}",
+        if sent.is_none() {
+            "; give the request sent to check"
+        } else {
+            ""
+        }
+    ));
 }
