@@ -24,7 +24,7 @@ pub use cause::Cause;
 pub use response::AwsError;
 
 use compare::{compare_canonical, compare_sts, fine_uploader_raw, hash_hex, self_check_canonical};
-use message::{message_findings, skew_finding};
+use message::{clock_findings, message_findings};
 use sent::sent_findings;
 use signature::{Known, signature_findings};
 
@@ -204,7 +204,11 @@ pub struct DiagnoseInput<'a> {
     pub request: Option<&'a SentRequest>,
     /// The credentials (to check the signature itself).
     pub credentials: Option<&'a Credentials>,
-    /// The current time (for clock skew).
+    /// When the request was sent (default: unknown). Used only without AWS's answer: a
+    /// header-signed request more than 15 minutes from it is clock skew (after any other
+    /// cause), a presigned URL past X-Amz-Date + X-Amz-Expires has expired. With an
+    /// answer, the clock is AWS's to judge (RequestTimeTooSkewed, "Signature expired",
+    /// "Request has expired").
     pub now: Option<SigningTime>,
 }
 
@@ -245,9 +249,6 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
         .and_then(|s| s.split('\n').nth(1))
         .map(str::to_owned)
         .or_else(|| input.request.and_then(sent_date));
-    if let (Some(now), Some(date)) = (input.now, their_date.as_deref()) {
-        skew_finding(now, date, &mut f);
-    }
     if let Some(t) = theirs_sts.as_deref() {
         fine_uploader_raw(t, ref_cr.as_deref(), &mut f);
     }
@@ -277,6 +278,17 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
             aws: aws.as_ref(),
         };
         signature_findings(input, &known, &mut d.notes, &mut f);
+    }
+    // The clock is AWS's to judge: only without its answer, and after any other cause.
+    if let (None, Some(now)) = (answered, input.now) {
+        let presigned = input
+            .request
+            .is_some_and(|r| r.query_param("X-Amz-Credential").is_some())
+            || theirs_cr
+                .as_deref()
+                .and_then(|c| c.split('\n').nth(2))
+                .is_some_and(|q| q.contains("X-Amz-Credential="));
+        clock_findings(now, input.request, their_date.as_deref(), presigned, &mut f);
     }
     if ref_cr.is_none() && ref_sts.is_none() {
         d.notes.push(match input.request {

@@ -207,6 +207,8 @@ struct Theirs {
     /// The mistake shows only in AWS's answer (it is named when AWS's response is given,
     /// and nothing is, rightly, without it).
     needs_response: bool,
+    /// AWS answers with its clock-skew error instead of SignatureDoesNotMatch.
+    skew_answer: bool,
 }
 
 struct Ctx<'a> {
@@ -415,10 +417,14 @@ fn injectors() -> Vec<(Cause, &'static str, Injector)> {
             th.scope = Some((c.date.to_owned(), c.region.to_owned(), s.to_owned()));
             Some(th)
         }),
+        // The clock 20 minutes slow or 17 fast: AWS answers with its skew error (not
+        // SignatureDoesNotMatch), and without an answer the time is checked against now.
+        // Not for presigned URLs, which are meant to be used later.
         (Cause::ClockSkew, "clock-skew", |c| {
             let mut th = cr(c.cr.to_owned());
             th.now_offset = if c.k % 2 == 0 { 20 * 60 } else { -17 * 60 };
-            Some(th)
+            th.skew_answer = true;
+            (!c.base.presign).then_some(th)
         }),
         (Cause::FineUploaderRawCanonical, "fine-uploader-raw", |c| {
             Some(Theirs {
@@ -555,6 +561,34 @@ fn json_response(cr: &str, sts: &str) -> String {
     .to_string()
 }
 
+/// A REST-JSON service's answer to a request signed more than 15 minutes from its clock.
+fn json_skew_response(signed: SigningTime, now: SigningTime) -> String {
+    let at = |secs: i64| SigningTime::from_unix_seconds(secs).expect("time");
+    let message = if signed.unix_seconds() < now.unix_seconds() {
+        format!(
+            "Signature expired: {signed} is now earlier than {} ({now} - 15 min.)",
+            at(now.unix_seconds() - 900)
+        )
+    } else {
+        format!(
+            "Signature not yet current: {signed} is still later than {} ({now} + 15 min.)",
+            at(now.unix_seconds() + 900)
+        )
+    };
+    serde_json::json!({ "message": message }).to_string()
+}
+
+/// S3's answer to the same.
+fn xml_skew_response(signed: SigningTime, now: SigningTime) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>RequestTimeTooSkewed</Code>\
+         <Message>The difference between the request time and the current time is too large.</Message>\
+         <RequestTime>{signed}</RequestTime><ServerTime>{}</ServerTime>\
+         <MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds><RequestId>4442587FB7D0A2F9</RequestId></Error>",
+        now.iso8601()
+    )
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -689,10 +723,12 @@ fn generated_corpus() {
                 let now = SigningTime::from_unix_seconds(t.unix_seconds() + 30 + theirs.now_offset)
                     .expect("now");
                 for shape in [Shape::Json, Shape::Xml, Shape::NoDetails] {
-                    let response = match shape {
-                        Shape::Json => Some(json_response(r_cr, r_sts)),
-                        Shape::Xml => Some(xml_response(r_cr, r_sts, &sig)),
-                        Shape::NoDetails => None,
+                    let response = match (shape, theirs.skew_answer) {
+                        (Shape::Json, false) => Some(json_response(r_cr, r_sts)),
+                        (Shape::Xml, false) => Some(xml_response(r_cr, r_sts, &sig)),
+                        (Shape::Json, true) => Some(json_skew_response(t, now)),
+                        (Shape::Xml, true) => Some(xml_skew_response(t, now)),
+                        (Shape::NoDetails, _) => None,
                     };
                     let input = DiagnoseInput {
                         response: response.as_deref(),

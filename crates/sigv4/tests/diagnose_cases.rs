@@ -335,3 +335,107 @@ fn temporary_key_without_session_token() {
         d.notes
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// The clock
+
+/// Reviewer's case 10c: S3's "Request has expired" for a presigned URL names the expiry,
+/// X-Amz-Date + X-Amz-Expires (it was clock-skew); without the URL, S3's own Expires.
+#[test]
+fn presigned_url_expired() {
+    let c = case("s3-presigned-expired");
+    let later = Some("20240315T121600Z");
+    let d = run(&c, Give { now: later, ..ALL });
+    let first = d.findings.first().expect("a finding");
+    assert_eq!(first.cause, Cause::PresignedUrlExpired, "{d:#?}");
+    assert!(
+        first.message.contains("20240315T111500Z"),
+        "{}",
+        first.message
+    );
+    assert!(!causes(&d).contains(&Cause::ClockSkew), "{d:#?}");
+    let d = run(
+        &c,
+        Give {
+            request: false,
+            now: later,
+            ..ALL
+        },
+    );
+    assert_eq!(causes(&d), [Cause::PresignedUrlExpired], "{d:#?}");
+    assert!(d.findings[0].message.contains("2024-03-15T11:15:00Z"));
+    // Without S3's answer, the URL's own expiry against --time.
+    let d = run(
+        &c,
+        Give {
+            response: false,
+            now: later,
+            ..ALL
+        },
+    );
+    assert_eq!(causes(&d), [Cause::PresignedUrlExpired], "{d:#?}");
+}
+
+/// Reviewer's cases 10d and 10e: a time far from now is not clock skew when AWS answered
+/// SignatureDoesNotMatch (it accepted the time), nor for a presigned URL used within its
+/// expiry; the real cause comes first and alone.
+#[test]
+fn an_old_request_is_not_clock_skew() {
+    // 10d: the Polly error of tests/diagnose/polly-uri, diagnosed two years later.
+    let mine = file("polly-uri", "canonical-request.txt").expect("fixture");
+    let d = sigv4::diagnose(&DiagnoseInput {
+        response: file("polly-uri", "response.json").as_deref(),
+        canonical_request: Some(mine.trim_end()),
+        now: SigningTime::parse("20260315T101500Z").ok(),
+        ..Default::default()
+    });
+    assert_eq!(causes(&d), [Cause::CanonicalUri], "{d:#?}");
+    // 10e: a presigned URL clicked 30 minutes after it was made (3600 s), with and
+    // without S3's answer.
+    let c = case("s3-presigned-empty-hash");
+    for response in [true, false] {
+        let d = run(
+            &c,
+            Give {
+                response,
+                now: Some("20240315T104500Z"),
+                ..ALL
+            },
+        );
+        assert_eq!(causes(&d), [Cause::UnsignedPayloadExpected], "{d:#?}");
+    }
+}
+
+/// Without AWS's answer, a header-signed request far from --time is clock skew, after
+/// any other cause; AWS's own skew answers are clock skew whatever the time given.
+#[test]
+fn clock_skew_without_aws_answer_comes_last() {
+    let two_hours = Give {
+        response: false,
+        now: Some("20240315T121500Z"),
+        ..ALL
+    };
+    let d = run(&case("s3-plus-for-space"), two_hours);
+    assert_eq!(
+        causes(&d),
+        [Cause::QueryPlusForSpace, Cause::ClockSkew],
+        "{d:#?}"
+    );
+    let d = run(&case("s3-correct"), two_hours);
+    assert_eq!(causes(&d), [Cause::ClockSkew], "{d:#?}");
+    for answer in [
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>RequestTimeTooSkewed</Code><Message>The \
+         difference between the request time and the current time is too large.</Message>\
+         <RequestTime>20240315T101500Z</RequestTime><ServerTime>2024-03-15T11:02:11Z</ServerTime>\
+         <MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>",
+        "{\"message\":\"Signature expired: 20240315T101500Z is now earlier than 20240315T104711Z \
+         (20240315T110211Z - 15 min.)\"}",
+    ] {
+        let d = sigv4::diagnose(&DiagnoseInput {
+            response: Some(answer),
+            now: SigningTime::parse("20240315T101600Z").ok(),
+            ..Default::default()
+        });
+        assert_eq!(causes(&d), [Cause::ClockSkew], "{d:#?}");
+    }
+}

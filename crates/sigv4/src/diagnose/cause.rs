@@ -69,6 +69,8 @@ pub enum Cause {
     DateMismatch,
     /// The request's time is more than 15 minutes away from AWS's clock.
     ClockSkew,
+    /// A presigned URL was used after X-Amz-Date + X-Amz-Expires.
+    PresignedUrlExpired,
     /// The credential scope names another region.
     WrongRegion,
     /// The credential scope names another service (`email` instead of `ses`).
@@ -130,6 +132,7 @@ impl Cause {
         Cause::Algorithm,
         Cause::DateMismatch,
         Cause::ClockSkew,
+        Cause::PresignedUrlExpired,
         Cause::WrongRegion,
         Cause::WrongService,
         Cause::CanonicalHashWrong,
@@ -279,6 +282,10 @@ impl Cause {
             ClockSkew => (
                 "clock-skew",
                 "Sign with the current UTC time (sync the clock); AWS allows 15 minutes.",
+            ),
+            PresignedUrlExpired => (
+                "presigned-url-expired",
+                "Make a new presigned URL, or presign it with a longer X-Amz-Expires (at most 7 days; temporary credentials end sooner).",
             ),
             WrongRegion => (
                 "wrong-region",

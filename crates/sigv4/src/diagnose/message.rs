@@ -2,7 +2,7 @@
 //! and the clock checked against the request's time.
 
 use super::compare::hash_hex;
-use super::sent::{temporary_key_without_token, token_header_unsigned};
+use super::sent::{presigned_expiry, temporary_key_without_token, token_header_unsigned};
 use super::{Cause, Finding, MAX_SKEW_SECS, SentRequest, finding, pair, sent_auth};
 use crate::{AwsError, DiffLine, SigningTime};
 
@@ -61,17 +61,61 @@ pub(super) fn message_findings(
         ));
     } else if lower.contains("signature expired")
         || lower.contains("signature not yet current")
-        || a.code.as_deref() == Some("RequestTimeTooSkewed")
+        || lower.contains("request is not yet valid")
+        || code == "RequestTimeTooSkewed"
+    {
+        let msg = match a.server_time.as_deref() {
+            Some(t) => format!("AWS says the request's time is too far from its clock ({t})"),
+            None => "AWS says the request's time is too far from its clock".to_owned(),
+        };
+        f.push(finding(Cause::ClockSkew, msg, evidence));
+    } else if lower.contains("request has expired") {
+        let msg = match sent.and_then(presigned_expiry) {
+            Some(e) => format!("AWS says the presigned URL has expired: {}", e.said()),
+            None => format!(
+                "AWS says the presigned URL has expired{}",
+                a.expires
+                    .as_deref()
+                    .map(|t| format!(" (at {t})"))
+                    .unwrap_or_default()
+            ),
+        };
+        let msg = match a.server_time.as_deref() {
+            Some(t) => format!("{msg}; AWS's time was {t}"),
+            None => msg,
+        };
+        f.push(finding(Cause::PresignedUrlExpired, msg, evidence));
+    }
+}
+
+/// Without AWS's answer, the clock: a header-signed request's time against `now`, a
+/// presigned URL's expiry. AWS checks neither when it answers SignatureDoesNotMatch, and
+/// a presigned URL is meant to be used later, so it is never skew.
+pub(super) fn clock_findings(
+    now: SigningTime,
+    sent: Option<&SentRequest>,
+    date: Option<&str>,
+    presigned: bool,
+    f: &mut Vec<Finding>,
+) {
+    if !presigned {
+        if let Some(date) = date {
+            skew_finding(now, date, f);
+        }
+        return;
+    }
+    if let Some(e) = sent.and_then(presigned_expiry)
+        && e.at.unix_seconds() < now.unix_seconds()
     {
         f.push(finding(
-            Cause::ClockSkew,
-            "AWS says the request's time is too far from its clock",
-            evidence,
+            Cause::PresignedUrlExpired,
+            format!("the presigned URL had expired by {now}: {}", e.said()),
+            pair(now.amz_date(), e.at.amz_date()),
         ));
     }
 }
 
-pub(super) fn skew_finding(now: SigningTime, date: &str, f: &mut Vec<Finding>) {
+fn skew_finding(now: SigningTime, date: &str, f: &mut Vec<Finding>) {
     let Ok(t) = SigningTime::parse(date) else {
         return;
     };

@@ -2,7 +2,8 @@
 //! token left unsigned or left out, a body that is not what x-amz-content-sha256 says.
 
 use super::compare::hash_hex;
-use super::{Cause, Finding, SentRequest, finding, pair, sent_auth};
+use super::{Cause, Finding, SentRequest, finding, pair, sent_auth, sent_date};
+use crate::SigningTime;
 
 /// The request's own mistakes, found without AWS's answer.
 pub(super) fn sent_findings(r: &SentRequest, f: &mut Vec<Finding>) {
@@ -70,4 +71,31 @@ fn sent_content_sha256(r: &SentRequest, f: &mut Vec<Finding>) {
             pair(&body, h),
         ));
     }
+}
+
+/// When a presigned URL expires: X-Amz-Date + X-Amz-Expires.
+pub(super) struct Expiry {
+    pub at: SigningTime,
+    date: String,
+    seconds: i64,
+}
+
+impl Expiry {
+    /// How it expired, in words.
+    pub fn said(&self) -> String {
+        format!(
+            "it expired at {} (X-Amz-Date {} + X-Amz-Expires {} s)",
+            self.at.amz_date(),
+            self.date,
+            self.seconds
+        )
+    }
+}
+
+pub(super) fn presigned_expiry(r: &SentRequest) -> Option<Expiry> {
+    let seconds: i64 = r.query_param("X-Amz-Expires")?.parse().ok()?;
+    let date = sent_date(r)?;
+    let signed = SigningTime::parse(&date).ok()?;
+    let at = SigningTime::from_unix_seconds(signed.unix_seconds().checked_add(seconds)?).ok()?;
+    Some(Expiry { at, date, seconds })
 }
