@@ -439,3 +439,34 @@ fn clock_skew_without_aws_answer_comes_last() {
         assert_eq!(causes(&d), [Cause::ClockSkew], "{d:#?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The query
+
+/// Reviewer's case 02d: `~` written `%7E` is an unreserved character encoded, not
+/// "characters that must be percent-encoded are not" (inverted).
+#[test]
+fn tilde_must_stay_literal() {
+    let d = run(&case("s3-query-tilde"), ALL);
+    assert_eq!(causes(&d), [Cause::QueryUnreservedEncoded], "{d:#?}");
+    assert!(
+        d.findings[0]
+            .message
+            .contains("`~` (as %7E) must stay literal"),
+        "{}",
+        d.findings[0].message
+    );
+}
+
+/// Reviewer's case 12: `?uploads` signed as `uploads` is a value written without its `=`
+/// (it was query-not-sorted).
+#[test]
+fn parameter_without_value_needs_equals() {
+    let d = run(&case("s3-uploads-no-equals"), ALL);
+    assert_eq!(causes(&d), [Cause::QueryValueWithoutEquals], "{d:#?}");
+    assert!(
+        d.findings[0].message.contains("`uploads=`"),
+        "{}",
+        d.findings[0].message
+    );
+}

@@ -22,6 +22,10 @@ pub enum Cause {
     QueryPlusForSpace,
     /// Reserved characters (`/ : @ , = ...`) in the query were left unencoded.
     QueryReservedNotEncoded,
+    /// Unreserved characters in the query were percent-encoded (`%7E` for `~`).
+    QueryUnreservedEncoded,
+    /// A parameter with no value was written without its `=` (`uploads` for `uploads=`).
+    QueryValueWithoutEquals,
     /// The query was encoded twice (`%2520` for a space).
     QueryDoubleEncoded,
     /// The query holds line breaks or spaces (written by hand across lines).
@@ -110,6 +114,8 @@ impl Cause {
         Cause::QueryNotSorted,
         Cause::QueryPlusForSpace,
         Cause::QueryReservedNotEncoded,
+        Cause::QueryUnreservedEncoded,
+        Cause::QueryValueWithoutEquals,
         Cause::QueryDoubleEncoded,
         Cause::QueryWhitespace,
         Cause::QueryParameters,
@@ -194,6 +200,14 @@ impl Cause {
             QueryReservedNotEncoded => (
                 "query-reserved-not-encoded",
                 "Percent-encode every byte outside A-Z a-z 0-9 - _ . ~ in query names and values.",
+            ),
+            QueryUnreservedEncoded => (
+                "query-unreserved-encoded",
+                "Leave A-Z a-z 0-9 - _ . ~ literal in query names and values (`~`, never `%7E`); encode every other byte.",
+            ),
+            QueryValueWithoutEquals => (
+                "query-value-without-equals",
+                "Write a parameter with no value as `name=` in the canonical query (`uploads=`).",
             ),
             QueryDoubleEncoded => (
                 "query-double-encoded",

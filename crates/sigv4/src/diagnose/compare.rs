@@ -4,7 +4,7 @@
 use base64::Engine as _;
 
 use super::{Cause, DiffLine, Finding, diff_lines, finding, is_presign_param, pair};
-use crate::encode::{decode_query_component, encode_into, hex_lower};
+use crate::encode::{decode_query_component, encode_into, hex_lower, hex_val, is_unreserved};
 use crate::sha::sha256;
 use crate::{CanonicalParts, EMPTY_SHA256};
 
@@ -256,6 +256,28 @@ pub(super) fn query_findings(t: &str, r: &str, f: &mut Vec<Finding>) {
     if only_scope && tp.len() == rp.len() && !same_set(t) {
         return;
     }
+    let bare: Vec<&str> = t
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.contains('='))
+        .collect();
+    if !bare.is_empty() && same_set(t) {
+        let msg = format!(
+            "a parameter with no value is written `{0}=` in the canonical query, not `{0}`",
+            bare.join("=`, `")
+        );
+        f.push(finding(Cause::QueryValueWithoutEquals, msg, ev));
+        let with_equals: Vec<String> = t
+            .split('&')
+            .map(|p| match p.contains('=') {
+                true => p.to_owned(),
+                false => format!("{p}="),
+            })
+            .collect();
+        if with_equals.join("&") != r {
+            query_findings(&with_equals.join("&"), r, f);
+        }
+        return;
+    }
     if same_set(t) {
         f.push(finding(
             Cause::QueryNotSorted,
@@ -264,28 +286,68 @@ pub(super) fn query_findings(t: &str, r: &str, f: &mut Vec<Finding>) {
         ));
         return;
     }
-    let cause = if t.contains('+') && same_set(&t.replace('+', "%20")) {
-        Some((Cause::QueryPlusForSpace, "a space is written as '+'"))
+    if t.contains('+') && same_set(&t.replace('+', "%20")) {
+        f.push(finding(
+            Cause::QueryPlusForSpace,
+            "a space is written as '+'",
+            ev,
+        ));
     } else if t.contains("%25") && same_set(&t.replace("%25", "%")) {
-        Some((
+        f.push(finding(
             Cause::QueryDoubleEncoded,
             "the query is encoded twice ('%25')",
-        ))
+            ev,
+        ));
     } else if same_set(&reencode(t)) {
-        Some((
-            Cause::QueryReservedNotEncoded,
-            "characters that must be percent-encoded are not",
-        ))
+        encoding_findings(t, ev, f);
     } else {
-        None
-    };
-    match cause {
-        Some((c, m)) => f.push(finding(c, m, ev)),
-        None => f.push(finding(
+        f.push(finding(
             Cause::QueryParameters,
             "the query's parameters differ from those sent",
             ev,
-        )),
+        ));
+    }
+}
+
+/// The query is right once each name and value is encoded the AWS way: unreserved
+/// characters were encoded (`%7E` for `~`), or reserved ones were not, or both.
+fn encoding_findings(t: &str, ev: Vec<DiffLine>, f: &mut Vec<Finding>) {
+    let b = t.as_bytes();
+    let mut over = Vec::new();
+    let mut under = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let escape = b.get(i + 1..i + 3).filter(|_| b[i] == b'%');
+        let value = escape.and_then(|h| Some(hex_val(h[0])? << 4 | hex_val(h[1])?));
+        match value {
+            Some(v) if is_unreserved(v) => {
+                over.push(format!("`{}` (as {})", char::from(v), &t[i..i + 3]));
+                i += 3;
+                continue;
+            }
+            Some(_) => i += 2,
+            None if !(is_unreserved(b[i]) || matches!(b[i], b'&' | b'=' | b'%')) => {
+                under.push(b[i]);
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    over.dedup();
+    if !over.is_empty() {
+        let msg = format!(
+            "{} must stay literal: unreserved characters (A-Z a-z 0-9 - _ . ~) are never \
+             percent-encoded",
+            over.join(", ")
+        );
+        f.push(finding(Cause::QueryUnreservedEncoded, msg, ev.clone()));
+    }
+    if !under.is_empty() || over.is_empty() {
+        f.push(finding(
+            Cause::QueryReservedNotEncoded,
+            "characters that must be percent-encoded are not",
+            ev,
+        ));
     }
 }
 
