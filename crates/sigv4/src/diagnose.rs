@@ -24,7 +24,7 @@ pub use cause::Cause;
 pub use response::AwsError;
 
 use compare::{compare_canonical, compare_sts, fine_uploader_raw, hash_hex, self_check_canonical};
-use message::{clock_findings, message_findings};
+use message::{Seen, clock_findings, message_findings};
 use sent::sent_findings;
 use signature::{Known, signature_findings};
 
@@ -239,18 +239,33 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
     let answered = aws
         .as_ref()
         .filter(|a| a.code.is_some() || a.message.as_deref().is_some_and(|m| !m.trim().is_empty()));
-    match (answered, input.request) {
-        (Some(a), sent) => message_findings(a, sent, &mut d.notes, &mut f),
-        (None, Some(sent)) => sent_findings(sent, &mut f),
-        (None, None) => {}
-    }
     let their_date = theirs_sts
         .as_deref()
         .and_then(|s| s.split('\n').nth(1))
         .map(str::to_owned)
         .or_else(|| input.request.and_then(sent_date));
+    let scope_sent = input
+        .request
+        .and_then(sent_auth)
+        .map(|a| a.scope.join("/"))
+        .or_else(|| Some(theirs_sts.as_deref()?.split('\n').nth(2)?.to_owned()));
+    let seen = Seen {
+        sent: input.request,
+        host: input.request.and_then(|r| r.header("host")).or_else(|| {
+            [&theirs_cr, &aws_cr]
+                .into_iter()
+                .find_map(|c| host_line(c.as_deref()?))
+        }),
+        scope: scope_sent.as_deref(),
+        date: their_date.as_deref(),
+    };
+    match (answered, input.request) {
+        (Some(a), _) => message_findings(a, &seen, &mut d.notes, &mut f),
+        (None, Some(sent)) => sent_findings(sent, &mut f),
+        (None, None) => {}
+    }
     if let Some(t) = theirs_sts.as_deref() {
-        fine_uploader_raw(t, ref_cr.as_deref(), &mut f);
+        fine_uploader_raw(t, ref_cr.as_deref(), aws_cr.is_some(), &mut f);
     }
     match (theirs_cr.as_deref(), ref_cr.as_deref()) {
         (Some(t), Some(r)) => compare_canonical(t, r, &mut f),
@@ -337,6 +352,11 @@ fn says_signature_differs(a: &AwsError) -> bool {
             m.to_ascii_lowercase()
                 .contains("signature we calculated does not match")
         })
+}
+
+/// The host a canonical request names.
+fn host_line(cr: &str) -> Option<&str> {
+    cr.split('\n').find_map(|l| l.strip_prefix("host:"))
 }
 
 fn normalize_text(s: &str) -> String {

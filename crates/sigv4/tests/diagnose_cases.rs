@@ -470,3 +470,125 @@ fn parameter_without_value_needs_equals() {
         d.findings[0].message
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Wording
+
+/// Reviewer's case 09: with only the request sent (no AWS answer), the Fine Uploader
+/// finding does not call the reference "AWS's canonical request".
+#[test]
+fn fine_uploader_without_aws_answer_does_not_say_aws() {
+    let d = run(&case("fine-uploader-request"), ALL);
+    let first = d.findings.first().expect("a finding");
+    assert_eq!(first.cause, Cause::FineUploaderRawCanonical, "{d:#?}");
+    assert!(!first.message.contains("AWS's"), "{}", first.message);
+}
+
+/// Reviewer's case 08b: AWS's "scoped to a valid region" names the scope's region and
+/// the one the host is in; SES's "correct service: 'ses'" names both services.
+#[test]
+fn wrong_region_and_service_name_what_was_expected() {
+    let d = run(&case("ddb-wrong-region"), ALL);
+    let first = d.findings.first().expect("a finding");
+    assert_eq!(first.cause, Cause::WrongRegion, "{d:#?}");
+    assert!(
+        first.message.contains("\"us-east-1\"")
+            && first
+                .message
+                .contains("dynamodb.eu-west-1.amazonaws.com is in region \"eu-west-1\""),
+        "{}",
+        first.message
+    );
+    let ses = "<ErrorResponse xmlns=\"http://ses.amazonaws.com/doc/2010-12-01/\">\n  <Error>\n    \
+        <Type>Sender</Type>\n    <Code>SignatureDoesNotMatch</Code>\n    <Message>Credential should \
+        be scoped to correct service: 'ses'. </Message>\n  </Error>\n</ErrorResponse>";
+    let sts = "AWS4-HMAC-SHA256\n20240315T101500Z\n20240315/us-east-1/email/aws4_request\n\
+        e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    let d = sigv4::diagnose(&DiagnoseInput {
+        response: Some(ses),
+        string_to_sign: Some(sts),
+        ..Default::default()
+    });
+    let first = d.findings.first().expect("a finding");
+    assert_eq!(first.cause, Cause::WrongService, "{d:#?}");
+    assert!(
+        first.message.contains("\"email\"") && first.message.contains("AWS expects \"ses\""),
+        "{}",
+        first.message
+    );
+}
+
+/// Reviewer's case 07c: the session token left out of a presigned URL's canonical query:
+/// the fix names X-Amz-Security-Token.
+#[test]
+fn presigned_token_left_out_fix_names_it() {
+    let d = run(&case("s3-presigned-token-appended"), ALL);
+    let first = d.findings.first().expect("a finding");
+    assert_eq!(first.cause, Cause::PresignParamsNotInQuery, "{d:#?}");
+    assert!(
+        first.message.contains("X-Amz-Security-Token"),
+        "{}",
+        first.message
+    );
+    assert!(first.fix.contains("X-Amz-Security-Token"), "{}", first.fix);
+}
+
+/// Reviewer's case 06b: an S3 path normalized by the signer: S3 signs it exactly as sent
+/// (it said canonical-uri, "never just /").
+#[test]
+fn s3_path_normalized() {
+    let d = run(&case("s3-path-normalized"), ALL);
+    let first = d.findings.first().expect("a finding");
+    assert_eq!(first.cause, Cause::PathEncodingRules, "{d:#?}");
+    assert!(
+        first.message.contains("S3 signs the path exactly as sent"),
+        "{}",
+        first.message
+    );
+    assert!(first.fix.contains("no removing `//`"), "{}", first.fix);
+}
+
+/// Reviewer's case 08d: the date finding's evidence is one line per diff line (it put
+/// the date and the scope in one, the second unindented when printed).
+#[test]
+fn date_evidence_is_one_line_each() {
+    let c = case("s3-scope-date-local");
+    let d = run(
+        &c,
+        Give {
+            response: false,
+            now: Some("20240315T233100Z"),
+            ..ALL
+        },
+    );
+    let date = d
+        .findings
+        .iter()
+        .find(|f| f.cause == Cause::DateMismatch)
+        .unwrap_or_else(|| panic!("{d:#?}"));
+    assert!(date.evidence.len() >= 3, "{:?}", date.evidence);
+    for line in &date.evidence {
+        let text = match line {
+            sigv4::DiffLine::Same(t)
+            | sigv4::DiffLine::Expected(t)
+            | sigv4::DiffLine::Theirs(t) => t,
+            _ => panic!("{line:?}"),
+        };
+        assert!(!text.contains('\n'), "{:?}", date.evidence);
+    }
+    // With S3's answer, its finding says which dates differ.
+    let d = run(
+        &c,
+        Give {
+            now: Some("20240315T233100Z"),
+            ..ALL
+        },
+    );
+    let first = d.findings.first().expect("a finding");
+    assert_eq!(first.cause, Cause::DateMismatch, "{d:#?}");
+    assert!(
+        first.message.contains("20240316") && first.message.contains("20240315T233000Z"),
+        "{}",
+        first.message
+    );
+}

@@ -10,8 +10,8 @@ pub enum Cause {
     Method,
     /// The canonical URI is not the request's path (`/` for `/v1/voices`, a prefix left out).
     CanonicalUri,
-    /// The path was encoded with the other service family's rules: S3 signs it as sent,
-    /// other services encode each segment once more.
+    /// The path was signed with the other service family's rules: S3 signs it exactly as
+    /// sent, other services remove `//`, `.` and `..` and encode each segment once more.
     PathEncodingRules,
     /// The query line was left out of the canonical request (it must be there, empty if
     /// there is no query).
@@ -183,7 +183,7 @@ impl Cause {
             ),
             PathEncodingRules => (
                 "path-encoding-rules",
-                "S3 signs the path as sent; other services encode each path segment once more (`%20` -> `%2520`).",
+                "S3 signs the path exactly as sent (no removing `//`, `.` or `..`, no second encoding); other services normalize it and encode each segment once more (`%20` -> `%2520`).",
             ),
             QueryLineMissing => (
                 "query-line-missing",
@@ -223,7 +223,7 @@ impl Cause {
             ),
             PresignParamsNotInQuery => (
                 "presign-params-not-in-query",
-                "Add X-Amz-Algorithm, -Credential, -Date, -Expires and -SignedHeaders to the canonical query (all but X-Amz-Signature).",
+                "Put every X-Amz-* parameter of the URL but X-Amz-Signature in the canonical query: -Algorithm, -Credential, -Date, -Expires, -SignedHeaders, and X-Amz-Security-Token with temporary credentials.",
             ),
             SessionTokenNotSigned => (
                 "session-token-not-signed",

@@ -4,6 +4,7 @@
 use base64::Engine as _;
 
 use super::{Cause, DiffLine, Finding, diff_lines, finding, is_presign_param, pair};
+use crate::canonical::remove_dot_segments;
 use crate::encode::{decode_query_component, encode_into, hex_lower, hex_val, is_unreserved};
 use crate::sha::sha256;
 use crate::{CanonicalParts, EMPTY_SHA256};
@@ -106,17 +107,7 @@ pub(super) fn compare_canonical(t: &str, r: &str, f: &mut Vec<Finding>) {
         ));
     }
     if tp.uri != rp.uri {
-        let cause = if tp.uri.replace('%', "%25") == rp.uri || rp.uri.replace('%', "%25") == tp.uri
-        {
-            Cause::PathEncodingRules
-        } else {
-            Cause::CanonicalUri
-        };
-        f.push(finding(
-            cause,
-            format!("canonical URI {:?}, expected {:?}", tp.uri, rp.uri),
-            pair(rp.uri, tp.uri),
-        ));
+        uri_finding(tp.uri, rp.uri, f);
     }
     if tp.query != rp.query {
         query_findings(tp.query, rp.query, f);
@@ -170,6 +161,27 @@ fn payload_finding(tp: &CanonicalParts<'_>, rp: &CanonicalParts<'_>, f: &mut Vec
 
 fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The canonical URI differs: the other family's rules (S3 signs the path as sent;
+/// others normalize it and encode it once more), or another path.
+fn uri_finding(t: &str, r: &str, f: &mut Vec<Finding>) {
+    let ev = pair(r, t);
+    let msg = if t.replace('%', "%25") == r || r.replace('%', "%25") == t {
+        format!("canonical URI {t:?}, expected {r:?}")
+    } else if remove_dot_segments(r) == t {
+        format!(
+            "S3 signs the path exactly as sent, {r:?}: it was normalized to {t:?} (`//`, `.` \
+             or `..` removed)"
+        )
+    } else if remove_dot_segments(t) == r {
+        format!("this service signs the path normalized, {r:?}, not as sent, {t:?}")
+    } else {
+        let msg = format!("canonical URI {t:?}, expected {r:?}");
+        f.push(finding(Cause::CanonicalUri, msg, ev));
+        return;
+    };
+    f.push(finding(Cause::PathEncodingRules, msg, ev));
 }
 
 fn check_signed_list(
@@ -442,14 +454,20 @@ pub(super) fn hash_hex(data: &[u8]) -> String {
     hex_lower(&sha256(data)).to_string()
 }
 
-pub(super) fn fine_uploader_raw(t: &str, r_cr: Option<&str>, f: &mut Vec<Finding>) {
+/// `r_cr` is the reference canonical request, `aws` whether it is AWS's own.
+pub(super) fn fine_uploader_raw(t: &str, r_cr: Option<&str>, aws: bool, f: &mut Vec<Finding>) {
     let lines: Vec<&str> = t.splitn(4, '\n').collect();
     if lines.len() == 4 && lines[3].contains('\n') {
         let raw = lines[3];
-        let msg = if r_cr.is_some_and(|r| r == raw) {
-            "the string to sign holds AWS's canonical request itself instead of its hash"
-        } else {
-            "the string to sign holds a canonical request instead of its hash"
+        let msg = match (r_cr.is_some_and(|r| r == raw), aws) {
+            (true, true) => {
+                "the string to sign holds AWS's canonical request itself instead of its hash"
+            }
+            (true, false) => {
+                "the string to sign holds the canonical request itself (the one the request \
+                 sent needs) instead of its hash"
+            }
+            (false, _) => "the string to sign holds a canonical request instead of its hash",
         };
         let ev = vec![
             DiffLine::Expected(hash_hex(raw.as_bytes())),
@@ -531,7 +549,7 @@ pub(super) fn compare_sts(
                 rl[1],
                 part(&rs, 0)
             ),
-            pair(
+            diff_lines(
                 &format!("{}\n{}", rl[1], rl[2]),
                 &format!("{}\n{}", tl[1], tl[2]),
             ),

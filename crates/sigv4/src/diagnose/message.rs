@@ -4,14 +4,27 @@
 use super::compare::hash_hex;
 use super::sent::{presigned_expiry, temporary_key_without_token, token_header_unsigned};
 use super::{Cause, Finding, MAX_SKEW_SECS, SentRequest, finding, pair, sent_auth};
-use crate::{AwsError, DiffLine, SigningTime};
+use crate::{AwsError, DiffLine, Endpoint, SigningTime};
+
+/// What else is known when reading AWS's message.
+pub(super) struct Seen<'a> {
+    /// The request sent.
+    pub sent: Option<&'a SentRequest>,
+    /// The host it went to.
+    pub host: Option<&'a str>,
+    /// The credential scope sent (`date/region/service/aws4_request`).
+    pub scope: Option<&'a str>,
+    /// The X-Amz-Date sent.
+    pub date: Option<&'a str>,
+}
 
 pub(super) fn message_findings(
     a: &AwsError,
-    sent: Option<&SentRequest>,
+    seen: &Seen<'_>,
     notes: &mut Vec<String>,
     f: &mut Vec<Finding>,
 ) {
+    let sent = seen.sent;
     let code = a.code.as_deref().unwrap_or_default();
     let m = a.message.as_deref().unwrap_or_default();
     let lower = m.to_ascii_lowercase();
@@ -40,25 +53,27 @@ pub(super) fn message_findings(
         m.lines().next().unwrap_or_default().to_owned(),
     )];
     if lower.contains("scoped to correct service") || lower.contains("incorrect service") {
-        f.push(finding(
-            Cause::WrongService,
-            "AWS says the scope names the wrong service",
-            evidence,
-        ));
+        let named = quoted_after(m, "correct service: ");
+        let msg = scope_message(seen, 2, "service", named, |e| e.service);
+        f.push(finding(Cause::WrongService, msg, evidence));
     } else if lower.contains("scoped to a valid region")
         || lower.contains("the region '") && lower.contains("is wrong")
     {
-        f.push(finding(
-            Cause::WrongRegion,
-            "AWS says the scope names the wrong region",
-            evidence,
-        ));
-    } else if lower.contains("date in credential scope does not match") {
-        f.push(finding(
-            Cause::DateMismatch,
-            "AWS says the scope's date is not the request's",
-            evidence,
-        ));
+        let named = quoted_after(m, "expecting ");
+        let msg = scope_message(seen, 1, "region", named, |e| e.region);
+        f.push(finding(Cause::WrongRegion, msg, evidence));
+    } else if lower.contains("date in credential scope does not match")
+        || lower.contains("date is not the same as x-amz-date")
+    {
+        let scope_date = seen.scope.and_then(|s| s.split('/').next());
+        let msg = match (scope_date, seen.date) {
+            (Some(s), Some(d)) => format!(
+                "AWS says the scope's date is not the request's: the scope says {s}, \
+                 X-Amz-Date is {d}"
+            ),
+            _ => "AWS says the scope's date is not the request's".to_owned(),
+        };
+        f.push(finding(Cause::DateMismatch, msg, evidence));
     } else if lower.contains("signature expired")
         || lower.contains("signature not yet current")
         || lower.contains("request is not yet valid")
@@ -232,4 +247,40 @@ fn key_or_token_refused(
             ""
         }
     ));
+}
+
+/// The `'...'` right after `label` in AWS's message (`expecting 'eu-west-1'`).
+fn quoted_after(m: &str, label: &str) -> Option<String> {
+    let rest = m.get(m.find(label)? + label.len()..)?.strip_prefix('\'')?;
+    Some(rest.get(..rest.find('\'')?)?.to_owned())
+}
+
+/// "AWS says the scope's region is wrong": with what the scope said and what AWS (or the
+/// host) expects, as far as known.
+fn scope_message(
+    seen: &Seen<'_>,
+    part: usize,
+    what: &str,
+    named_by_aws: Option<String>,
+    from_host: fn(Endpoint) -> String,
+) -> String {
+    let sent = seen.scope.and_then(|s| s.split('/').nth(part));
+    let host_says = seen
+        .host
+        .and_then(Endpoint::from_host)
+        .map(from_host)
+        .zip(seen.host);
+    let expected = match (named_by_aws, host_says) {
+        (Some(x), _) => Some(format!("AWS expects {x:?}")),
+        (None, Some((x, host))) => Some(format!("the host {host} is in {what} {x:?}")),
+        _ => None,
+    };
+    let mut msg = format!("AWS says the scope's {what} is wrong");
+    match (sent, expected) {
+        (Some(s), Some(e)) => msg += &format!(": the scope names {s:?}, {e}"),
+        (Some(s), None) => msg += &format!(": the scope names {s:?}"),
+        (None, Some(e)) => msg += &format!(": {e}"),
+        (None, None) => {}
+    }
+    msg
 }
