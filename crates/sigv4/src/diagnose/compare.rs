@@ -280,9 +280,12 @@ pub(super) fn query_findings(t: &str, r: &str, f: &mut Vec<Finding>) {
         f.push(finding(Cause::QueryValueWithoutEquals, msg, ev));
         let with_equals: Vec<String> = t
             .split('&')
-            .map(|p| match p.contains('=') {
-                true => p.to_owned(),
-                false => format!("{p}="),
+            .map(|p| {
+                if p.contains('=') {
+                    p.to_owned()
+                } else {
+                    format!("{p}=")
+                }
             })
             .collect();
         if with_equals.join("&") != r {
