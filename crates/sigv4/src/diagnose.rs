@@ -318,7 +318,10 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
                 .into(),
         });
     }
-    if theirs_cr.is_none() && theirs_sts.is_none() {
+    if theirs_cr.is_none()
+        && theirs_sts.is_none()
+        && !d.notes.iter().any(|n| n.contains("your canonical request"))
+    {
         d.notes
             .push("your canonical request and string to sign were not given".into());
     }
@@ -498,7 +501,13 @@ fn correct_steps(r: &SentRequest) -> Option<Correct> {
         .map_or("AKIDEXAMPLE", |a| a.access_key.as_str());
     // The canonical strings need no secret: sign with a stand-in, then sign the string
     // to sign with the real key if there is one.
-    let stand_in = Credentials::new(access_key, "diagnose").ok()?;
+    let presigned =
+        r.query_param("X-Amz-Signature").is_some() || r.query_param("X-Amz-Credential").is_some();
+    let mut stand_in = Credentials::new(access_key, "diagnose").ok()?;
+    // A presigned URL's token is part of its canonical query, as AWS computes it.
+    if let Some(token) = r.query_param("X-Amz-Security-Token").filter(|_| presigned) {
+        stand_in = stand_in.with_session_token(token);
+    }
     let mut settings = Settings::default();
     if let Some(list) = auth.as_ref().and_then(|a| a.signed_headers.as_deref()) {
         settings.headers = HeaderSelection::Only(list.split(';').map(str::to_owned).collect());
@@ -506,8 +515,6 @@ fn correct_steps(r: &SentRequest) -> Option<Correct> {
     let params = SigningParams::new(&stand_in, &region, &service, time)
         .ok()?
         .with_settings(settings);
-    let presigned =
-        r.query_param("X-Amz-Signature").is_some() || r.query_param("X-Amz-Credential").is_some();
     let (path, query) = r.target.split_once('?').unwrap_or((&r.target, ""));
     let kept: Vec<&str> = query
         .split('&')

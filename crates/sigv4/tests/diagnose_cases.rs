@@ -519,7 +519,8 @@ fn wrong_region_and_service_name_what_was_expected() {
 }
 
 /// Reviewer's case 07c: the session token left out of a presigned URL's canonical query:
-/// the fix names X-Amz-Security-Token.
+/// the fix names X-Amz-Security-Token, and the canonical request diagnose rebuilds from
+/// the URL holds the token, as AWS's (botocore's) does.
 #[test]
 fn presigned_token_left_out_fix_names_it() {
     let d = run(&case("s3-presigned-token-appended"), ALL);
@@ -531,6 +532,10 @@ fn presigned_token_left_out_fix_names_it() {
         first.message
     );
     assert!(first.fix.contains("X-Amz-Security-Token"), "{}", first.fix);
+    assert_eq!(
+        d.canonical_request.correct, d.canonical_request.aws,
+        "{d:#?}"
+    );
 }
 
 /// Reviewer's case 06b: an S3 path normalized by the signer: S3 signs it exactly as sent

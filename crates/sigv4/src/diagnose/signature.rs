@@ -226,8 +226,11 @@ fn infer(
         return;
     };
     if sig == sign_with(creds, reference) {
-        notes.push("your string to sign is inferred: the signature sent is what these credentials give for the reference".into());
+        let before = f.len();
         signed_right(creds, k, notes, f);
+        if f.len() > before {
+            notes.push("your string to sign is inferred: the signature sent is what these credentials give for AWS's".into());
+        }
         return;
     }
     let head: Vec<&str> = reference.splitn(4, '\n').take(3).collect();
