@@ -14,11 +14,28 @@ use sigv4::{Comparison, DiagnoseInput, Diagnosis, DiffLine, RawRequest, SentRequ
 use crate::args::parse_time;
 use crate::creds::split::split_words;
 use crate::creds::{self, CredentialFlags, Environment};
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Exit, Result};
+
+/// What `sigv4 diagnose --help` says after the flags.
+const AFTER_HELP: &str = "\
+Without --canonical-request or --string-to-sign, what your code signed is not seen: it is
+inferred from the signature sent (with credentials), and your strings are said to match
+only when that signature proves it; otherwise a note says what to give.
+
+--time is when the request was sent. It matters only without --response: a header-signed
+request more than 15 minutes from it is clock skew, a presigned URL past X-Amz-Expires has
+expired. For an old request diagnosed later without AWS's answer, give --time, or the
+delay since is taken for skew. With --response, only AWS's word on the time counts.
+
+Exit codes:
+  0   a cause was named (the findings are printed)
+  1   no known mistake found (the notes say what is missing)
+  2   error: bad input, unreadable file, nothing to diagnose";
 
 /// `sigv4 diagnose` flags.
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("sent").args(["request", "curl"]))]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// AWS's error response body (XML, JSON or the pasted message).
     #[arg(long, value_name = "FILE")]
@@ -38,7 +55,8 @@ pub struct Args {
     /// The request sent, as a curl command line (-X, -H, -d/--data-binary and the URL are read).
     #[arg(long, value_name = "COMMAND", allow_hyphen_values = true)]
     pub curl: Option<String>,
-    /// The time to check clock skew against (default now).
+    /// When the request was sent, for clock skew and presigned expiry without --response
+    /// (default now; give it for an old request).
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
     /// Print the diagnosis as JSON.
@@ -55,7 +73,18 @@ fn read(path: &Path) -> Result<String> {
         .to_owned())
 }
 
+/// Exit code when no known mistake is found (a cause named is 0, an error 2).
+const NOTHING_FOUND: u8 = 1;
+
 pub async fn run(args: Args) -> Result<ExitCode> {
+    // Every error (bad input, unreadable file) is exit 2 here, as for `verify`.
+    diagnose(args).await.map_err(|mut e| {
+        e.exit = Exit::Usage;
+        e
+    })
+}
+
+async fn diagnose(args: Args) -> Result<ExitCode> {
     let opt = |p: &Option<PathBuf>| p.as_deref().map(read).transpose();
     let response = opt(&args.response)?;
     let canonical = opt(&args.canonical_request)?;
@@ -102,7 +131,11 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     } else {
         out!("{}", render(&d, std::io::stdout().is_terminal()))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if d.findings.is_empty() {
+        ExitCode::from(NOTHING_FOUND)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The request in a curl command line: method, headers, data and URL.

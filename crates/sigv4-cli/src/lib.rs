@@ -126,7 +126,8 @@ enum Command {
     /// Examples:
     ///   sigv4 diagnose --response error.json --canonical-request mine.txt
     ///   sigv4 diagnose --response error.xml --request sent.http --string-to-sign sts.txt
-    ///   sigv4 diagnose --canonical-request mine.txt --curl 'curl https://email.us-east-1.amazonaws.com/?Action=...'
+    ///   sigv4 diagnose --canonical-request mine.txt \
+    ///       --curl 'curl https://email.us-east-1.amazonaws.com/?Action=...'
     #[command(verbatim_doc_comment)]
     Diagnose(diagnose::Args),
 }

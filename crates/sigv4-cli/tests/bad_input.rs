@@ -71,9 +71,10 @@ fn diagnose_says_what_to_give_and_refuses_other_programs() {
     let (code, stdout, stderr) = sigv4(&["diagnose", "--curl", "wget https://sts.amazonaws.com/"]);
     assert_eq!(code, Some(2), "{stdout}{stderr}");
     assert!(stderr.contains("\"wget\" is not curl"), "{stderr}");
-    // An unsigned request: the note says why nothing can be compared.
+    // An unsigned request: the note says why nothing can be compared (exit 1: no known
+    // mistake found).
     let (code, stdout, stderr) = sigv4(&["diagnose", "--curl", "curl https://sts.amazonaws.com/"]);
-    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stdout.contains("no reference: the request sent has no X-Amz-Date"),
         "{stdout}"
@@ -81,7 +82,7 @@ fn diagnose_says_what_to_give_and_refuses_other_programs() {
     // Without the word curl, the rest of a curl command line is taken.
     let (code, stdout, stderr) =
         sigv4(&["diagnose", "--curl", "-X GET https://sts.amazonaws.com/"]);
-    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stdout.contains("no reference"), "{stdout}");
 }
 

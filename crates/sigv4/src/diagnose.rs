@@ -6,22 +6,27 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
-
-use crate::encode::{decode_query_component, encode_into, hex_lower};
-use crate::key::hmac;
-use crate::sha::sha256;
+use crate::encode::decode_query_component;
 use crate::sign::redact_query_token;
 use crate::{
-    ALGORITHM, CanonicalParts, Credentials, EMPTY_SHA256, Endpoint, HeaderSelection, Payload,
-    RawRequest, Request, Settings, Signer, SigningKey, SigningParams, SigningTime,
+    ALGORITHM, Credentials, Endpoint, HeaderSelection, Payload, RawRequest, Request, Rules,
+    Settings, Signer, SigningParams, SigningTime,
 };
 
 mod cause;
+mod compare;
+mod message;
 mod response;
+mod sent;
+mod signature;
 
 pub use cause::Cause;
 pub use response::AwsError;
+
+use compare::{compare_canonical, compare_sts, fine_uploader_raw, hash_hex, self_check_canonical};
+use message::{Seen, clock_findings, message_findings};
+use sent::sent_findings;
+use signature::{Known, signature_findings};
 
 /// Clock skew AWS accepts between the request's time and its own.
 const MAX_SKEW_SECS: i64 = 15 * 60;
@@ -199,7 +204,11 @@ pub struct DiagnoseInput<'a> {
     pub request: Option<&'a SentRequest>,
     /// The credentials (to check the signature itself).
     pub credentials: Option<&'a Credentials>,
-    /// The current time (for clock skew).
+    /// When the request was sent (default: unknown). Used only without AWS's answer: a
+    /// header-signed request more than 15 minutes from it is clock skew (after any other
+    /// cause), a presigned URL past X-Amz-Date + X-Amz-Expires has expired. With an
+    /// answer, the clock is AWS's to judge (RequestTimeTooSkewed, "Signature expired",
+    /// "Request has expired").
     pub now: Option<SigningTime>,
 }
 
@@ -226,19 +235,37 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
     let ref_sts = aws_sts.clone().or_else(|| correct_sts.clone());
     let mut f = Vec::new();
 
-    if let Some(a) = &aws {
-        message_findings(a, &mut f);
-    }
+    // An empty answer (a file with nothing in it) says nothing.
+    let answered = aws
+        .as_ref()
+        .filter(|a| a.code.is_some() || a.message.as_deref().is_some_and(|m| !m.trim().is_empty()));
     let their_date = theirs_sts
         .as_deref()
         .and_then(|s| s.split('\n').nth(1))
         .map(str::to_owned)
         .or_else(|| input.request.and_then(sent_date));
-    if let (Some(now), Some(date)) = (input.now, their_date.as_deref()) {
-        skew_finding(now, date, &mut f);
+    let scope_sent = input
+        .request
+        .and_then(sent_auth)
+        .map(|a| a.scope.join("/"))
+        .or_else(|| Some(theirs_sts.as_deref()?.split('\n').nth(2)?.to_owned()));
+    let seen = Seen {
+        sent: input.request,
+        host: input.request.and_then(|r| r.header("host")).or_else(|| {
+            [&theirs_cr, &aws_cr]
+                .into_iter()
+                .find_map(|c| host_line(c.as_deref()?))
+        }),
+        scope: scope_sent.as_deref(),
+        date: their_date.as_deref(),
+    };
+    match (answered, input.request) {
+        (Some(a), _) => message_findings(a, &seen, &mut d.notes, &mut f),
+        (None, Some(sent)) => sent_findings(sent, &mut f),
+        (None, None) => {}
     }
     if let Some(t) = theirs_sts.as_deref() {
-        fine_uploader_raw(t, ref_cr.as_deref(), &mut f);
+        fine_uploader_raw(t, ref_cr.as_deref(), aws_cr.is_some(), &mut f);
     }
     match (theirs_cr.as_deref(), ref_cr.as_deref()) {
         (Some(t), Some(r)) => compare_canonical(t, r, &mut f),
@@ -249,14 +276,34 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
         compare_sts(t, r, theirs_cr.as_deref(), ref_cr.as_deref(), &mut f);
     }
     if f.is_empty() {
-        signature_findings(
-            input,
-            theirs_sts.as_deref().or(ref_sts.as_deref()),
-            ref_sts.as_deref(),
-            aws.as_ref(),
-            &mut d.notes,
-            &mut f,
-        );
+        let mine = theirs_sts
+            .as_deref()
+            .or(theirs_cr.as_deref().and(ref_sts.as_deref()));
+        let aws_reference = aws_sts.is_some()
+            || aws_cr.as_deref().is_some_and(|cr| {
+                ref_sts.as_deref().and_then(|s| s.split('\n').nth(3))
+                    == Some(&hash_hex(cr.as_bytes()))
+            });
+        let known = Known {
+            mine,
+            reference: ref_sts.as_deref(),
+            reference_cr: ref_cr.as_deref(),
+            aws_reference,
+            aws_mismatch: aws.as_ref().is_some_and(says_signature_differs),
+            aws: aws.as_ref(),
+        };
+        signature_findings(input, &known, &mut d.notes, &mut f);
+    }
+    // The clock is AWS's to judge: only without its answer, and after any other cause.
+    if let (None, Some(now)) = (answered, input.now) {
+        let presigned = input
+            .request
+            .is_some_and(|r| r.query_param("X-Amz-Credential").is_some())
+            || theirs_cr
+                .as_deref()
+                .and_then(|c| c.split('\n').nth(2))
+                .is_some_and(|q| q.contains("X-Amz-Credential="));
+        clock_findings(now, input.request, their_date.as_deref(), presigned, &mut f);
     }
     if ref_cr.is_none() && ref_sts.is_none() {
         d.notes.push(match input.request {
@@ -271,7 +318,10 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
                 .into(),
         });
     }
-    if theirs_cr.is_none() && theirs_sts.is_none() {
+    if theirs_cr.is_none()
+        && theirs_sts.is_none()
+        && !d.notes.iter().any(|n| n.contains("your canonical request"))
+    {
         d.notes
             .push("your canonical request and string to sign were not given".into());
     }
@@ -294,6 +344,22 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
         a
     });
     d
+}
+
+/// Whether AWS said the signature differs from the one it computed (not another refusal).
+fn says_signature_differs(a: &AwsError) -> bool {
+    a.canonical_request.is_some()
+        || a.string_to_sign.is_some()
+        || a.code.as_deref() == Some("SignatureDoesNotMatch")
+        || a.message.as_deref().is_some_and(|m| {
+            m.to_ascii_lowercase()
+                .contains("signature we calculated does not match")
+        })
+}
+
+/// The host a canonical request names.
+fn host_line(cr: &str) -> Option<&str> {
+    cr.split('\n').find_map(|l| l.strip_prefix("host:"))
 }
 
 fn normalize_text(s: &str) -> String {
@@ -435,7 +501,13 @@ fn correct_steps(r: &SentRequest) -> Option<Correct> {
         .map_or("AKIDEXAMPLE", |a| a.access_key.as_str());
     // The canonical strings need no secret: sign with a stand-in, then sign the string
     // to sign with the real key if there is one.
-    let stand_in = Credentials::new(access_key, "diagnose").ok()?;
+    let presigned =
+        r.query_param("X-Amz-Signature").is_some() || r.query_param("X-Amz-Credential").is_some();
+    let mut stand_in = Credentials::new(access_key, "diagnose").ok()?;
+    // A presigned URL's token is part of its canonical query, as AWS computes it.
+    if let Some(token) = r.query_param("X-Amz-Security-Token").filter(|_| presigned) {
+        stand_in = stand_in.with_session_token(token);
+    }
     let mut settings = Settings::default();
     if let Some(list) = auth.as_ref().and_then(|a| a.signed_headers.as_deref()) {
         settings.headers = HeaderSelection::Only(list.split(';').map(str::to_owned).collect());
@@ -443,8 +515,6 @@ fn correct_steps(r: &SentRequest) -> Option<Correct> {
     let params = SigningParams::new(&stand_in, &region, &service, time)
         .ok()?
         .with_settings(settings);
-    let presigned =
-        r.query_param("X-Amz-Signature").is_some() || r.query_param("X-Amz-Credential").is_some();
     let (path, query) = r.target.split_once('?').unwrap_or((&r.target, ""));
     let kept: Vec<&str> = query
         .split('&')
@@ -469,6 +539,12 @@ fn correct_steps(r: &SentRequest) -> Option<Correct> {
         Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") => Payload::StreamingSignedTrailer,
         Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER") => Payload::StreamingUnsignedTrailer,
         Some(h) if h.len() == 64 => Payload::Precomputed(h),
+        // A URL is presigned before any body exists: "no payload" is what the core's
+        // presign signs for it (UNSIGNED-PAYLOAD under S3 rules, as S3 and the verifier
+        // expect), whatever body was later sent to an S3 URL.
+        _ if presigned && (r.body.is_empty() || Rules::for_service(&service) == Rules::S3) => {
+            Payload::Empty
+        }
         _ => Payload::Bytes(&r.body),
     };
     let request = Request::from_raw(&r.method, &target, &headers)
@@ -492,696 +568,6 @@ fn correct_steps(r: &SentRequest) -> Option<Correct> {
         canonical_request: steps.canonical_request().to_owned(),
         string_to_sign: steps.string_to_sign().to_owned(),
     })
-}
-
-// ---------------------------------------------------------------------------------------
-// AWS's message, the clock
-
-fn message_findings(a: &AwsError, f: &mut Vec<Finding>) {
-    let Some(m) = a.message.as_deref() else {
-        return;
-    };
-    let lower = m.to_ascii_lowercase();
-    let evidence = vec![DiffLine::Expected(
-        m.lines().next().unwrap_or_default().to_owned(),
-    )];
-    if lower.contains("scoped to correct service") || lower.contains("incorrect service") {
-        f.push(finding(
-            Cause::WrongService,
-            "AWS says the scope names the wrong service",
-            evidence,
-        ));
-    } else if lower.contains("scoped to a valid region")
-        || lower.contains("the region '") && lower.contains("is wrong")
-    {
-        f.push(finding(
-            Cause::WrongRegion,
-            "AWS says the scope names the wrong region",
-            evidence,
-        ));
-    } else if lower.contains("date in credential scope does not match") {
-        f.push(finding(
-            Cause::DateMismatch,
-            "AWS says the scope's date is not the request's",
-            evidence,
-        ));
-    } else if lower.contains("signature expired")
-        || lower.contains("signature not yet current")
-        || a.code.as_deref() == Some("RequestTimeTooSkewed")
-    {
-        f.push(finding(
-            Cause::ClockSkew,
-            "AWS says the request's time is too far from its clock",
-            evidence,
-        ));
-    }
-}
-
-fn skew_finding(now: SigningTime, date: &str, f: &mut Vec<Finding>) {
-    let Ok(t) = SigningTime::parse(date) else {
-        return;
-    };
-    let skew = now.unix_seconds() - t.unix_seconds();
-    if skew.abs() > MAX_SKEW_SECS {
-        let which = if skew > 0 { "behind" } else { "ahead of" };
-        f.push(finding(
-            Cause::ClockSkew,
-            format!(
-                "the request was signed at {date}, {} s {which} now ({now})",
-                skew.abs()
-            ),
-            pair(now.amz_date(), date),
-        ));
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Canonical request
-
-/// A header line's name, if the line looks like `name:value`.
-fn header_line_name(line: &str) -> Option<&str> {
-    let (name, _) = line.split_once(':')?;
-    let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+.^_`|~-".contains(&b);
-    (!name.is_empty() && name.bytes().all(tchar) && !name.contains('%')).then_some(name)
-}
-
-fn self_check_canonical(t: &str, f: &mut Vec<Finding>) {
-    let Some(tp) = CanonicalParts::parse(t) else {
-        f.push(finding(
-            Cause::CanonicalRequestMalformed,
-            "the canonical request does not have the seven parts",
-            Vec::new(),
-        ));
-        return;
-    };
-    check_signed_list(&tp, None, f);
-}
-
-fn compare_canonical(t: &str, r: &str, f: &mut Vec<Finding>) {
-    if t == r {
-        return;
-    }
-    let tl: Vec<&str> = t.split('\n').collect();
-    let rl: Vec<&str> = r.split('\n').collect();
-    let diff = || diff_lines(r, t);
-    // Structure first: a missing or extra line shifts everything after it.
-    if tl.len() > 3
-        && header_line_name(tl[2]).is_some()
-        && rl.get(2).is_some_and(|l| header_line_name(l).is_none())
-    {
-        let msg = format!(
-            "line 3 should be the query ({:?}) but is a header ({:?})",
-            rl[2], tl[2]
-        );
-        f.push(finding(Cause::QueryLineMissing, msg, pair(rl[2], tl[2])));
-        return;
-    }
-    let query_lines = tl
-        .iter()
-        .skip(2)
-        .take_while(|l| header_line_name(l).is_none() && !l.is_empty())
-        .count();
-    if query_lines > 1 || tl.get(2).is_some_and(|q| q.contains([' ', '\t', '\r'])) {
-        let msg = format!(
-            "the query spans {} lines or holds spaces",
-            query_lines.max(1)
-        );
-        let ev = tl
-            .iter()
-            .skip(2)
-            .take(query_lines.max(1))
-            .map(|l| DiffLine::Theirs((*l).to_owned()))
-            .collect();
-        f.push(finding(Cause::QueryWhitespace, msg, ev));
-        // Also say whether it would be sorted once joined.
-        if let (Some(rq), true) = (rl.get(2), query_lines > 1) {
-            let joined: String = tl[2..2 + query_lines].concat();
-            let joined = joined.replace([' ', '\t', '\r'], "");
-            query_findings(&joined, rq, f);
-        }
-        return;
-    }
-    let Some(tp) = CanonicalParts::parse(t) else {
-        if !tl.iter().skip(3).any(|l| l.is_empty()) {
-            f.push(finding(
-                Cause::BlankLineMissing,
-                "there is no empty line between the headers and the signed-headers list",
-                diff(),
-            ));
-        } else {
-            f.push(finding(
-                Cause::CanonicalRequestMalformed,
-                "the canonical request does not have the seven parts",
-                diff(),
-            ));
-        }
-        return;
-    };
-    let Some(rp) = CanonicalParts::parse(r) else {
-        return;
-    };
-    if tp.headers.split('\n').any(str::is_empty) || tp.signed_headers.contains(':') {
-        f.push(finding(
-            Cause::BlankLineMissing,
-            "the empty line after the headers is misplaced",
-            diff(),
-        ));
-        return;
-    }
-    if tp.method != rp.method {
-        f.push(finding(
-            Cause::Method,
-            format!("method {:?}, expected {:?}", tp.method, rp.method),
-            pair(rp.method, tp.method),
-        ));
-    }
-    if tp.uri != rp.uri {
-        let cause = if tp.uri.replace('%', "%25") == rp.uri || rp.uri.replace('%', "%25") == tp.uri
-        {
-            Cause::PathEncodingRules
-        } else {
-            Cause::CanonicalUri
-        };
-        f.push(finding(
-            cause,
-            format!("canonical URI {:?}, expected {:?}", tp.uri, rp.uri),
-            pair(rp.uri, tp.uri),
-        ));
-    }
-    if tp.query != rp.query {
-        query_findings(tp.query, rp.query, f);
-    }
-    let before = f.len();
-    if tp.headers != rp.headers {
-        header_findings(tp.headers, rp.headers, f);
-    }
-    if f.len() == before {
-        check_signed_list(&tp, Some(&rp), f);
-    }
-    if tp.payload_hash != rp.payload_hash {
-        let cause = if tp.payload_hash == EMPTY_SHA256 {
-            Cause::EmptyPayloadHashForBody
-        } else {
-            Cause::PayloadHashWrong
-        };
-        f.push(finding(
-            cause,
-            format!(
-                "payload hash {:?}, expected {:?}",
-                tp.payload_hash, rp.payload_hash
-            ),
-            pair(rp.payload_hash, tp.payload_hash),
-        ));
-    }
-}
-
-fn check_signed_list(
-    tp: &CanonicalParts<'_>,
-    rp: Option<&CanonicalParts<'_>>,
-    f: &mut Vec<Finding>,
-) {
-    let names: Vec<&str> = tp
-        .headers
-        .split('\n')
-        .map(|l| l.split_once(':').map_or(l, |(n, _)| n))
-        .collect();
-    let own = names.join(";");
-    if !tp.signed_headers.eq_ignore_ascii_case(&own) {
-        f.push(finding(
-            Cause::SignedHeadersMismatch,
-            format!(
-                "signed headers {:?} but the canonical headers are {own:?}",
-                tp.signed_headers
-            ),
-            pair(&own, tp.signed_headers),
-        ));
-    } else if let Some(rp) = rp.filter(|rp| rp.signed_headers != tp.signed_headers) {
-        f.push(finding(
-            Cause::SignedHeadersMismatch,
-            format!(
-                "signed headers {:?}, expected {:?}",
-                tp.signed_headers, rp.signed_headers
-            ),
-            pair(rp.signed_headers, tp.signed_headers),
-        ));
-    }
-}
-
-fn params(q: &str) -> Vec<(&str, &str)> {
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
-        .collect()
-}
-
-fn sorted<'s>(mut v: Vec<(&'s str, &'s str)>) -> Vec<(&'s str, &'s str)> {
-    v.sort_unstable();
-    v
-}
-
-/// Decodes and re-encodes each name and value with the unreserved set.
-fn reencode(q: &str) -> String {
-    let enc = |s: &str| {
-        let mut out = String::new();
-        encode_into(&mut out, &decode_query_component(s), false);
-        out
-    };
-    params(q)
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn query_findings(t: &str, r: &str, f: &mut Vec<Finding>) {
-    let (tp, rp) = (params(t), params(r));
-    let ev = pair(r, t);
-    let same_set = |a: &str| sorted(params(a)) == sorted(rp.clone());
-    let missing_presign: Vec<&str> = rp
-        .iter()
-        .map(|p| p.0)
-        .filter(|n| is_presign_param(n) && !tp.iter().any(|p| p.0 == *n))
-        .collect();
-    if !missing_presign.is_empty() && tp.iter().all(|p| rp.contains(p)) {
-        f.push(finding(
-            Cause::PresignParamsNotInQuery,
-            format!("the canonical query lacks {}", missing_presign.join(", ")),
-            ev,
-        ));
-        return;
-    }
-    // Only the credential differs: the scope is wrong, and the string to sign says how.
-    let only_scope = tp
-        .iter()
-        .filter(|p| !rp.contains(p))
-        .chain(rp.iter().filter(|p| !tp.contains(p)))
-        .all(|p| matches!(p.0, "X-Amz-Credential" | "X-Amz-Date"));
-    if only_scope && tp.len() == rp.len() && !same_set(t) {
-        return;
-    }
-    if same_set(t) {
-        f.push(finding(
-            Cause::QueryNotSorted,
-            "the query holds the right parameters in the wrong order",
-            ev,
-        ));
-        return;
-    }
-    let cause = if t.contains('+') && same_set(&t.replace('+', "%20")) {
-        Some((Cause::QueryPlusForSpace, "a space is written as '+'"))
-    } else if t.contains("%25") && same_set(&t.replace("%25", "%")) {
-        Some((
-            Cause::QueryDoubleEncoded,
-            "the query is encoded twice ('%25')",
-        ))
-    } else if same_set(&reencode(t)) {
-        Some((
-            Cause::QueryReservedNotEncoded,
-            "characters that must be percent-encoded are not",
-        ))
-    } else {
-        None
-    };
-    match cause {
-        Some((c, m)) => f.push(finding(c, m, ev)),
-        None => f.push(finding(
-            Cause::QueryParameters,
-            "the query's parameters differ from those sent",
-            ev,
-        )),
-    }
-}
-
-fn header_findings(t: &str, r: &str, f: &mut Vec<Finding>) {
-    let parse = |s: &str| -> Vec<(String, String)> {
-        s.split('\n')
-            .map(|l| {
-                let (n, v) = l.split_once(':').unwrap_or((l, ""));
-                (n.to_owned(), v.to_owned())
-            })
-            .collect()
-    };
-    let (th, rh) = (parse(t), parse(r));
-    let ev = diff_lines(r, t);
-    let rset = sorted_owned(rh.clone());
-    let lower: Vec<(String, String)> = th
-        .iter()
-        .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
-        .collect();
-    let trimmed: Vec<(String, String)> = lower
-        .iter()
-        .map(|(n, v)| (n.clone(), trim_all(v)))
-        .collect();
-    if th
-        .iter()
-        .any(|(n, _)| n.bytes().any(|b| b.is_ascii_uppercase()))
-        && sorted_owned(lower.clone()) == rset
-    {
-        f.push(finding(
-            Cause::HeaderNameCase,
-            "header names are not lower-case",
-            ev,
-        ));
-    } else if th.iter().any(|(_, v)| *v != trim_all(v)) && sorted_owned(trimmed.clone()) == rset {
-        f.push(finding(
-            Cause::HeaderValueNotTrimmed,
-            "header values hold leading, trailing or repeated spaces",
-            ev,
-        ));
-    } else if sorted_owned(trimmed) == rset {
-        f.push(finding(
-            Cause::HeadersNotSorted,
-            "the headers are right but not sorted by name",
-            ev,
-        ));
-    } else if rh.iter().any(|(n, _)| n == "x-amz-content-sha256")
-        && !lower.iter().any(|(n, _)| n == "x-amz-content-sha256")
-    {
-        f.push(finding(
-            Cause::ContentSha256Missing,
-            "x-amz-content-sha256 is not among the signed headers",
-            ev,
-        ));
-    } else {
-        let td = th
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("x-amz-date"))
-            .map(|h| h.1.trim());
-        let rd = rh
-            .iter()
-            .find(|(n, _)| n == "x-amz-date")
-            .map(|h| h.1.trim());
-        if td.is_some() && rd.is_some() && td != rd {
-            f.push(finding(
-                Cause::DateMismatch,
-                "the x-amz-date signed is not the one sent",
-                ev,
-            ));
-        } else {
-            f.push(finding(
-                Cause::HeadersDiffer,
-                "the signed headers' names or values differ from those sent",
-                ev,
-            ));
-        }
-    }
-}
-
-fn sorted_owned(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
-    v.sort_unstable();
-    v
-}
-
-fn trim_all(v: &str) -> String {
-    v.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-// ---------------------------------------------------------------------------------------
-// String to sign
-
-fn hash_hex(data: &[u8]) -> String {
-    hex_lower(&sha256(data)).to_string()
-}
-
-fn fine_uploader_raw(t: &str, r_cr: Option<&str>, f: &mut Vec<Finding>) {
-    let lines: Vec<&str> = t.splitn(4, '\n').collect();
-    if lines.len() == 4 && lines[3].contains('\n') {
-        let raw = lines[3];
-        let msg = if r_cr.is_some_and(|r| r == raw) {
-            "the string to sign holds AWS's canonical request itself instead of its hash"
-        } else {
-            "the string to sign holds a canonical request instead of its hash"
-        };
-        let ev = vec![
-            DiffLine::Expected(hash_hex(raw.as_bytes())),
-            DiffLine::Theirs(raw.lines().next().unwrap_or_default().to_owned() + " ..."),
-        ];
-        f.push(finding(Cause::FineUploaderRawCanonical, msg, ev));
-    }
-}
-
-fn compare_sts(t: &str, r: &str, t_cr: Option<&str>, r_cr: Option<&str>, f: &mut Vec<Finding>) {
-    if t == r {
-        return;
-    }
-    // A POST policy: AWS's string to sign is the base64 of the policy.
-    if !r.contains('\n') {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(r.trim())
-            .ok();
-        if decoded.as_deref().is_some_and(|d| d == t.as_bytes()) || t.trim_start().starts_with('{')
-        {
-            f.push(finding(
-                Cause::PolicyJsonSigned,
-                "the policy's JSON was signed, not its base64",
-                pair(r, t),
-            ));
-        }
-        return;
-    }
-    let tl: Vec<&str> = t.splitn(4, '\n').collect();
-    let rl: Vec<&str> = r.splitn(4, '\n').collect();
-    if tl.len() != 4 || rl.len() != 4 || tl[3].contains('\n') {
-        return;
-    }
-    if tl[0] != rl[0] {
-        f.push(finding(
-            Cause::Algorithm,
-            format!("algorithm {:?}", tl[0]),
-            pair(rl[0], tl[0]),
-        ));
-    }
-    let ts: Vec<&str> = tl[2].split('/').collect();
-    let rs: Vec<&str> = rl[2].split('/').collect();
-    if part(&ts, 1) != part(&rs, 1) && !rs.is_empty() {
-        f.push(finding(
-            Cause::WrongRegion,
-            format!(
-                "scope region {:?}, expected {:?}",
-                part(&ts, 1),
-                part(&rs, 1)
-            ),
-            pair(rl[2], tl[2]),
-        ));
-    }
-    if part(&ts, 2) != part(&rs, 2) {
-        f.push(finding(
-            Cause::WrongService,
-            format!(
-                "scope service {:?}, expected {:?}",
-                part(&ts, 2),
-                part(&rs, 2)
-            ),
-            pair(rl[2], tl[2]),
-        ));
-    }
-    let own_day = tl[1].get(..8).unwrap_or_default();
-    if part(&ts, 0) != own_day || tl[1] != rl[1] || part(&ts, 0) != part(&rs, 0) {
-        f.push(finding(
-            Cause::DateMismatch,
-            format!(
-                "date {:?} with scope date {:?}; expected {:?} and {:?}",
-                tl[1],
-                part(&ts, 0),
-                rl[1],
-                part(&rs, 0)
-            ),
-            pair(
-                &format!("{}\n{}", rl[1], rl[2]),
-                &format!("{}\n{}", tl[1], tl[2]),
-            ),
-        ));
-    }
-    if part(&ts, 3) != "aws4_request" && part(&ts, 3) != part(&rs, 3) {
-        f.push(finding(
-            Cause::DateMismatch,
-            "the scope does not end with aws4_request",
-            pair(rl[2], tl[2]),
-        ));
-    }
-    if tl[3] == rl[3] {
-        return;
-    }
-    if let Some(cr) = t_cr {
-        if hash_hex(cr.as_bytes()) != tl[3] {
-            let msg = if hash_hex(format!("{cr}\n").as_bytes()) == tl[3] {
-                "the hash is of the canonical request with a trailing newline"
-            } else {
-                "the last line is not the SHA-256 of your canonical request"
-            };
-            f.push(finding(
-                Cause::CanonicalHashWrong,
-                msg,
-                pair(&hash_hex(cr.as_bytes()), tl[3]),
-            ));
-        }
-        return;
-    }
-    if let Some(cr) = r_cr {
-        if let Some(how) = wrong_cut(cr, &tl[..3], tl[3]) {
-            f.push(finding(
-                Cause::FineUploaderWrongCut,
-                format!("the hash is of the canonical request {how}"),
-                pair(rl[3], tl[3]),
-            ));
-        } else if hash_hex(format!("{cr}\n").as_bytes()) == tl[3] {
-            f.push(finding(
-                Cause::CanonicalHashWrong,
-                "the hash is of the canonical request with a trailing newline",
-                pair(rl[3], tl[3]),
-            ));
-        } else {
-            let msg = "the canonical request hashed differs from AWS's: give yours to see where";
-            f.push(finding(Cause::CanonicalHashWrong, msg, pair(rl[3], tl[3])));
-        }
-    }
-}
-
-/// Which cut of the canonical request (or of Fine Uploader's whole string) hashes to `hash`.
-fn part<'s>(v: &[&'s str], i: usize) -> &'s str {
-    v.get(i).copied().unwrap_or_default()
-}
-
-fn wrong_cut(cr: &str, head: &[&str], hash: &str) -> Option<String> {
-    let b = cr.as_bytes();
-    for k in 1..=b.len().min(80) {
-        if hash_hex(&b[k..]) == hash {
-            return Some(format!("without its first {k} bytes"));
-        }
-        if hash_hex(&b[..b.len() - k]) == hash {
-            return Some(format!("without its last {k} bytes"));
-        }
-    }
-    let whole = format!("{}\n{cr}", head.join("\n"));
-    let wb = whole.as_bytes();
-    let start = wb.len() - b.len();
-    for k in 1..=start {
-        if hash_hex(&wb[start - k..]) == hash {
-            return Some(format!("with {k} bytes of the lines before it"));
-        }
-    }
-    None
-}
-
-// ---------------------------------------------------------------------------------------
-// The signature itself
-
-/// The signature with hex strings passed between the derivation's steps.
-fn hex_chain_signature(secret: &str, date: &str, region: &str, service: &str, sts: &str) -> String {
-    let hx = |b: &[u8; 32]| hex_lower(b).to_string();
-    let k = hx(&hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes()));
-    let k = hx(&hmac(k.as_bytes(), region.as_bytes()));
-    let k = hx(&hmac(k.as_bytes(), service.as_bytes()));
-    let k = hx(&hmac(k.as_bytes(), b"aws4_request"));
-    hx(&hmac(k.as_bytes(), sts.as_bytes()))
-}
-
-/// Other derivations seen in hand-written signers: no `AWS4` prefix, date and region swapped.
-fn derivation_variants(
-    secret: &str,
-    date: &str,
-    region: &str,
-    service: &str,
-    sts: &str,
-) -> [String; 2] {
-    let chain = |seed: &[u8], steps: [&str; 4]| {
-        let mut k = hmac(seed, steps[0].as_bytes());
-        for s in &steps[1..] {
-            k = hmac(&*k, s.as_bytes());
-        }
-        hex_lower(&hmac(&*k, sts.as_bytes())).to_string()
-    };
-    [
-        chain(secret.as_bytes(), [date, region, service, "aws4_request"]),
-        chain(
-            format!("AWS4{secret}").as_bytes(),
-            [region, date, service, "aws4_request"],
-        ),
-    ]
-}
-
-fn signature_findings(
-    input: &DiagnoseInput<'_>,
-    sts: Option<&str>,
-    ref_sts: Option<&str>,
-    aws: Option<&AwsError>,
-    notes: &mut Vec<String>,
-    f: &mut Vec<Finding>,
-) {
-    let theirs = input
-        .signature
-        .map(str::to_owned)
-        .or_else(|| input.request.and_then(sent_auth).and_then(|a| a.signature))
-        .or_else(|| aws.and_then(|a| a.signature_provided.clone()));
-    let Some(sig) = theirs else {
-        if sts.is_some() && (ref_sts.is_some() || aws.is_some()) {
-            notes.push("your canonical request and string to sign match: give the signature sent to check the key".into());
-        }
-        return;
-    };
-    if sig.len() != 64 || sig.bytes().any(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        f.push(finding(
-            Cause::SignatureEncoding,
-            format!("the signature {sig:?} is not 64 lower-case hex digits"),
-            Vec::new(),
-        ));
-        return;
-    }
-    let Some(sts) = sts else {
-        return;
-    };
-    let scope = sts.split('\n').nth(2).unwrap_or_default();
-    let mut sp = scope.split('/');
-    let (date, region, service) = (
-        sp.next().unwrap_or_default(),
-        sp.next().unwrap_or_default(),
-        sp.next().unwrap_or_default(),
-    );
-    let creds = input.credentials;
-    let Some(creds) = creds else {
-        if ref_sts.is_some() {
-            f.push(finding(
-                Cause::KeyOrSecret,
-                "the canonical request and string to sign match AWS's, yet the signature differs",
-                Vec::new(),
-            ));
-        }
-        return;
-    };
-    let secret = creds.secret();
-    let right = SigningKey::derive(secret, date, region, service).sign(sts.as_bytes());
-    if sig == right {
-        if ref_sts.is_some() || aws.is_some() {
-            let other_key = aws
-                .and_then(|a| a.access_key_id.as_deref())
-                .filter(|k| *k != creds.access_key_id());
-            let msg = match other_key {
-                Some(k) => format!("AWS received access key {k}, not {}", creds.access_key_id()),
-                None => "the signature is right for these credentials: AWS holds another secret for this access key".into(),
-            };
-            f.push(finding(Cause::WrongSecret, msg, Vec::new()));
-        }
-        return;
-    }
-    if sig == hex_chain_signature(secret, date, region, service, sts) {
-        f.push(finding(
-            Cause::HexBetweenHmacSteps,
-            "the signature is what hex keys between the HMAC steps give",
-            Vec::new(),
-        ));
-    } else if derivation_variants(secret, date, region, service, sts).contains(&sig) {
-        f.push(finding(
-            Cause::KeyDerivation,
-            "the signature is what a known wrong derivation gives",
-            Vec::new(),
-        ));
-    } else {
-        f.push(finding(
-            Cause::WrongSecret,
-            "the canonical strings match but the signature is not what this secret gives",
-            Vec::new(),
-        ));
-    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ pub enum Cause {
     Method,
     /// The canonical URI is not the request's path (`/` for `/v1/voices`, a prefix left out).
     CanonicalUri,
-    /// The path was encoded with the other service family's rules: S3 signs it as sent,
-    /// other services encode each segment once more.
+    /// The path was signed with the other service family's rules: S3 signs it exactly as
+    /// sent, other services remove `//`, `.` and `..` and encode each segment once more.
     PathEncodingRules,
     /// The query line was left out of the canonical request (it must be there, empty if
     /// there is no query).
@@ -22,6 +22,10 @@ pub enum Cause {
     QueryPlusForSpace,
     /// Reserved characters (`/ : @ , = ...`) in the query were left unencoded.
     QueryReservedNotEncoded,
+    /// Unreserved characters in the query were percent-encoded (`%7E` for `~`).
+    QueryUnreservedEncoded,
+    /// A parameter with no value was written without its `=` (`uploads` for `uploads=`).
+    QueryValueWithoutEquals,
     /// The query was encoded twice (`%2520` for a space).
     QueryDoubleEncoded,
     /// The query holds line breaks or spaces (written by hand across lines).
@@ -30,6 +34,12 @@ pub enum Cause {
     QueryParameters,
     /// A presigned URL's own `X-Amz-*` parameters were left out of the canonical query.
     PresignParamsNotInQuery,
+    /// The `X-Amz-Security-Token` header was sent but not signed (added after signing).
+    SessionTokenNotSigned,
+    /// A temporary access key (`ASIA...`) was sent without its session token.
+    SessionTokenMissing,
+    /// Headers were sent but not signed, which S3 refuses (`HeadersNotSigned`).
+    HeadersNotSigned,
     /// A header name in the canonical headers is not lower-case.
     HeaderNameCase,
     /// A header value was not trimmed, or inner runs of spaces not folded.
@@ -44,10 +54,16 @@ pub enum Cause {
     BlankLineMissing,
     /// The hash of the empty string was used for a request with a body.
     EmptyPayloadHashForBody,
-    /// The payload hash line is not what the request needs.
+    /// The payload hash line is not what the request needs (another hash, upper-case hex).
     PayloadHashWrong,
+    /// A hash was signed where the last line must be `UNSIGNED-PAYLOAD`: the request
+    /// sent `x-amz-content-sha256: UNSIGNED-PAYLOAD`, or it is an S3 presigned URL.
+    UnsignedPayloadExpected,
     /// S3 needs an `x-amz-content-sha256` header, signed.
     ContentSha256Missing,
+    /// The `x-amz-content-sha256` sent is not the SHA-256 of the body sent (S3's
+    /// `XAmzContentSHA256Mismatch`).
+    ContentSha256Mismatch,
     /// The canonical request is not method, URI, query, headers, blank line, signed
     /// headers and payload hash.
     CanonicalRequestMalformed,
@@ -57,6 +73,8 @@ pub enum Cause {
     DateMismatch,
     /// The request's time is more than 15 minutes away from AWS's clock.
     ClockSkew,
+    /// A presigned URL was used after X-Amz-Date + X-Amz-Expires.
+    PresignedUrlExpired,
     /// The credential scope names another region.
     WrongRegion,
     /// The credential scope names another service (`email` instead of `ses`).
@@ -76,10 +94,11 @@ pub enum Cause {
     /// The key derivation is wrong in another known way (no `AWS4` prefix, steps out of
     /// order).
     KeyDerivation,
-    /// The secret used is not the one AWS holds for this access key.
+    /// The secret used is not the one AWS holds for this access key: AWS computed the
+    /// same string to sign and refused a signature this secret gives for it.
     WrongSecret,
-    /// The canonical strings match but the signature differs: the key, its derivation
-    /// or the secret (give the credentials to tell which).
+    /// The canonical strings match but the signature differs: the secret the code used
+    /// or its key derivation (give the credentials to tell which).
     KeyOrSecret,
     /// The signature is not lower-case hex (upper-case, base64).
     SignatureEncoding,
@@ -95,10 +114,15 @@ impl Cause {
         Cause::QueryNotSorted,
         Cause::QueryPlusForSpace,
         Cause::QueryReservedNotEncoded,
+        Cause::QueryUnreservedEncoded,
+        Cause::QueryValueWithoutEquals,
         Cause::QueryDoubleEncoded,
         Cause::QueryWhitespace,
         Cause::QueryParameters,
         Cause::PresignParamsNotInQuery,
+        Cause::SessionTokenNotSigned,
+        Cause::SessionTokenMissing,
+        Cause::HeadersNotSigned,
         Cause::HeaderNameCase,
         Cause::HeaderValueNotTrimmed,
         Cause::HeadersNotSorted,
@@ -107,11 +131,14 @@ impl Cause {
         Cause::BlankLineMissing,
         Cause::EmptyPayloadHashForBody,
         Cause::PayloadHashWrong,
+        Cause::UnsignedPayloadExpected,
         Cause::ContentSha256Missing,
+        Cause::ContentSha256Mismatch,
         Cause::CanonicalRequestMalformed,
         Cause::Algorithm,
         Cause::DateMismatch,
         Cause::ClockSkew,
+        Cause::PresignedUrlExpired,
         Cause::WrongRegion,
         Cause::WrongService,
         Cause::CanonicalHashWrong,
@@ -156,7 +183,7 @@ impl Cause {
             ),
             PathEncodingRules => (
                 "path-encoding-rules",
-                "S3 signs the path as sent; other services encode each path segment once more (`%20` -> `%2520`).",
+                "S3 signs the path exactly as sent (no removing `//`, `.` or `..`, no second encoding); other services normalize it and encode each segment once more (`%20` -> `%2520`).",
             ),
             QueryLineMissing => (
                 "query-line-missing",
@@ -174,6 +201,14 @@ impl Cause {
                 "query-reserved-not-encoded",
                 "Percent-encode every byte outside A-Z a-z 0-9 - _ . ~ in query names and values.",
             ),
+            QueryUnreservedEncoded => (
+                "query-unreserved-encoded",
+                "Leave A-Z a-z 0-9 - _ . ~ literal in query names and values (`~`, never `%7E`); encode every other byte.",
+            ),
+            QueryValueWithoutEquals => (
+                "query-value-without-equals",
+                "Write a parameter with no value as `name=` in the canonical query (`uploads=`).",
+            ),
             QueryDoubleEncoded => (
                 "query-double-encoded",
                 "Encode query values once: decode what is already encoded before encoding.",
@@ -188,7 +223,19 @@ impl Cause {
             ),
             PresignParamsNotInQuery => (
                 "presign-params-not-in-query",
-                "Add X-Amz-Algorithm, -Credential, -Date, -Expires and -SignedHeaders to the canonical query (all but X-Amz-Signature).",
+                "Put every X-Amz-* parameter of the URL but X-Amz-Signature in the canonical query: -Algorithm, -Credential, -Date, -Expires, -SignedHeaders, and X-Amz-Security-Token with temporary credentials.",
+            ),
+            SessionTokenNotSigned => (
+                "session-token-not-signed",
+                "Add X-Amz-Security-Token before signing, and list x-amz-security-token in SignedHeaders.",
+            ),
+            SessionTokenMissing => (
+                "session-token-missing",
+                "Send the session token that came with the temporary key as X-Amz-Security-Token, signed.",
+            ),
+            HeadersNotSigned => (
+                "headers-not-signed",
+                "Sign every x-amz-* header sent: add it before signing and list it in SignedHeaders.",
             ),
             HeaderNameCase => (
                 "header-name-case",
@@ -220,11 +267,19 @@ impl Cause {
             ),
             PayloadHashWrong => (
                 "payload-hash-wrong",
-                "Use the hex SHA-256 of the body sent (or what x-amz-content-sha256 says) as the last line.",
+                "Use the lower-case hex SHA-256 of the body sent (or what x-amz-content-sha256 says) as the last line.",
+            ),
+            UnsignedPayloadExpected => (
+                "unsigned-payload-expected",
+                "End the canonical request with UNSIGNED-PAYLOAD, as x-amz-content-sha256 says; S3 presigned URLs always do.",
             ),
             ContentSha256Missing => (
                 "content-sha256-missing",
                 "For S3, send and sign x-amz-content-sha256 (the body's hash or UNSIGNED-PAYLOAD).",
+            ),
+            ContentSha256Mismatch => (
+                "content-sha256-mismatch",
+                "Hash the exact bytes sent, after any change to the body, for x-amz-content-sha256 and the last line.",
             ),
             CanonicalRequestMalformed => (
                 "canonical-request-malformed",
@@ -241,6 +296,10 @@ impl Cause {
             ClockSkew => (
                 "clock-skew",
                 "Sign with the current UTC time (sync the clock); AWS allows 15 minutes.",
+            ),
+            PresignedUrlExpired => (
+                "presigned-url-expired",
+                "Make a new presigned URL, or presign it with a longer X-Amz-Expires (at most 7 days; temporary credentials end sooner).",
             ),
             WrongRegion => (
                 "wrong-region",
@@ -280,7 +339,7 @@ impl Cause {
             ),
             KeyOrSecret => (
                 "key-or-secret",
-                "Check the secret and the key derivation; give the credentials to diagnose further.",
+                "Check the secret your code signs with (profile, stray spaces) and its key derivation; give the credentials here to tell which.",
             ),
             SignatureEncoding => (
                 "signature-encoding",

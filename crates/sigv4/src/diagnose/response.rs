@@ -25,6 +25,18 @@ pub struct AwsError {
     pub signature_provided: Option<String>,
     /// The access key AWS received.
     pub access_key_id: Option<String>,
+    /// S3's `XAmzContentSHA256Mismatch`: the `x-amz-content-sha256` sent
+    /// (`ClientComputedContentSHA256`).
+    pub client_content_sha256: Option<String>,
+    /// S3's `XAmzContentSHA256Mismatch`: the SHA-256 of the body S3 received
+    /// (`S3ComputedContentSHA256`).
+    pub s3_content_sha256: Option<String>,
+    /// S3's `HeadersNotSigned`: the headers sent but not signed, as S3 lists them.
+    pub headers_not_signed: Option<String>,
+    /// An expired presigned URL: when it expired (S3's `Expires`).
+    pub expires: Option<String>,
+    /// AWS's time when it answered (S3's `ServerTime`).
+    pub server_time: Option<String>,
 }
 
 impl AwsError {
@@ -36,6 +48,11 @@ impl AwsError {
     /// let e = sigv4::AwsError::parse(json);
     /// assert_eq!(e.canonical_request.as_deref(), Some("GET\n/\n"));
     /// assert_eq!(e.string_to_sign.as_deref(), Some("AWS4-HMAC-SHA256\nX"));
+    ///
+    /// let xml = "<Error><Code>AccessDenied</Code><Message>There were headers present in the \
+    ///     request which were not signed</Message><HeadersNotSigned>x-amz-security-token</HeadersNotSigned></Error>";
+    /// let e = sigv4::AwsError::parse(xml);
+    /// assert_eq!(e.headers_not_signed.as_deref(), Some("x-amz-security-token"));
     /// ```
     pub fn parse(text: &str) -> AwsError {
         let text = text.trim();
@@ -58,6 +75,11 @@ impl AwsError {
                 xml_bytes(text, "StringToSignBytes").or_else(|| xml_tag(text, "StringToSign"));
             e.signature_provided = xml_tag(text, "SignatureProvided");
             e.access_key_id = xml_tag(text, "AWSAccessKeyId");
+            e.client_content_sha256 = xml_tag(text, "ClientComputedContentSHA256");
+            e.s3_content_sha256 = xml_tag(text, "S3ComputedContentSHA256");
+            e.headers_not_signed = xml_tag(text, "HeadersNotSigned");
+            e.expires = xml_tag(text, "Expires");
+            e.server_time = xml_tag(text, "ServerTime");
         } else {
             e.message = Some(text.to_owned());
         }
