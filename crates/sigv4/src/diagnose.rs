@@ -4,10 +4,11 @@
 //!
 //! Sans-IO like the rest of the core: the time is an argument, nothing is read.
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::encode::decode_query_component;
-use crate::sign::redact_query_token;
+use crate::sign::{redact_header, redact_query_token, redact_target};
 use crate::{
     ALGORITHM, Credentials, Endpoint, HeaderSelection, Payload, RawRequest, Request, Rules,
     Settings, Signer, SigningParams, SigningTime,
@@ -104,7 +105,9 @@ pub struct Diagnosis {
 }
 
 /// The request as it was sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` hides a session token (header or query) and the signature.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SentRequest {
     /// The method.
@@ -115,6 +118,22 @@ pub struct SentRequest {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+}
+
+impl fmt::Debug for SentRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, String)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), redact_header(name, value)))
+            .collect();
+        f.debug_struct("SentRequest")
+            .field("method", &self.method)
+            .field("target", &redact_target(&self.target))
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
 }
 
 impl SentRequest {
@@ -190,7 +209,9 @@ impl SentRequest {
 }
 
 /// Everything known about a failed request; any field may be missing.
-#[derive(Debug, Clone, Copy, Default)]
+///
+/// `Debug` hides session tokens in the texts and the request, and the signature.
+#[derive(Clone, Copy, Default)]
 pub struct DiagnoseInput<'a> {
     /// AWS's error response body (XML, JSON or pasted text).
     pub response: Option<&'a str>,
@@ -392,8 +413,25 @@ fn finding(cause: Cause, message: impl Into<String>, evidence: Vec<DiffLine>) ->
     }
 }
 
+impl fmt::Debug for DiagnoseInput<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DiagnoseInput")
+            .field("response", &self.response.map(redact_text))
+            .field(
+                "canonical_request",
+                &self.canonical_request.map(redact_text),
+            )
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature", &self.signature.map(|_| "<redacted>"))
+            .field("request", &self.request)
+            .field("credentials", &self.credentials)
+            .field("now", &self.now)
+            .finish()
+    }
+}
+
 /// Session tokens out of any line shown: a header line or a query.
-fn redact_line(line: &str) -> String {
+pub(crate) fn redact_line(line: &str) -> String {
     if line
         .to_ascii_lowercase()
         .starts_with("x-amz-security-token:")
@@ -406,7 +444,7 @@ fn redact_line(line: &str) -> String {
     }
 }
 
-fn redact_text(text: &str) -> String {
+pub(crate) fn redact_text(text: &str) -> String {
     text.split('\n')
         .map(redact_line)
         .collect::<Vec<_>>()

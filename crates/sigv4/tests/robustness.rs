@@ -270,6 +270,38 @@ fn secrets_never_show() {
         "{debug_verified}"
     );
     shown.push(debug_verified);
+    // Diagnosis: the request sent, AWS's error (S3 quotes the canonical request, token
+    // and all) and the input.
+    let sent = sigv4::SentRequest::from_raw(raw.clone());
+    let debug_sent = format!("{sent:?}");
+    assert!(
+        !debug_sent.contains(signed.steps().signature()),
+        "{debug_sent}"
+    );
+    shown.push(debug_sent);
+    let xml = format!(
+        "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message>\
+         <CanonicalRequest>GET\n/p\nX-Amz-Security-Token=QTOKEN&amp;a=1\nhost:h.example\nx-amz-security-token:{TOKEN}\n\nhost;x-amz-security-token\nUNSIGNED-PAYLOAD</CanonicalRequest></Error>"
+    );
+    let aws = sigv4::AwsError::parse(&xml);
+    assert!(
+        aws.canonical_request
+            .as_deref()
+            .is_some_and(|c| c.contains(TOKEN))
+    );
+    shown.push(format!("{aws:?}"));
+    let mine = format!(
+        "GET\n/p\n\nhost:h.example\nx-amz-security-token:{TOKEN}\n\nhost\nUNSIGNED-PAYLOAD"
+    );
+    let input = sigv4::DiagnoseInput {
+        response: Some(&xml),
+        canonical_request: Some(&mine),
+        request: Some(&sent),
+        credentials: Some(&creds),
+        ..Default::default()
+    };
+    shown.push(format!("{input:?}"));
+    shown.push(format!("{:?}", sigv4::diagnose(&input)));
     let swapped = Credentials::new(SECRET, "AKIDEXAMPLE").expect_err("must be refused");
     shown.push(swapped.to_string());
     shown.push(format!("{swapped:?}"));

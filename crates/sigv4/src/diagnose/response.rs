@@ -10,7 +10,9 @@
 /// assert_eq!(e.code.as_deref(), Some("SignatureDoesNotMatch"));
 /// assert_eq!(e.canonical_request.as_deref(), Some("GET"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `Debug` hides a session token in the canonical request and the message.
+#[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AwsError {
     /// The error code (`SignatureDoesNotMatch`, `InvalidSignatureException`, ...).
@@ -37,6 +39,28 @@ pub struct AwsError {
     pub expires: Option<String>,
     /// AWS's time when it answered (S3's `ServerTime`).
     pub server_time: Option<String>,
+}
+
+impl std::fmt::Debug for AwsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use super::redact_text;
+        f.debug_struct("AwsError")
+            .field("code", &self.code)
+            .field("message", &self.message.as_deref().map(redact_text))
+            .field(
+                "canonical_request",
+                &self.canonical_request.as_deref().map(redact_text),
+            )
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature_provided", &self.signature_provided)
+            .field("access_key_id", &self.access_key_id)
+            .field("client_content_sha256", &self.client_content_sha256)
+            .field("s3_content_sha256", &self.s3_content_sha256)
+            .field("headers_not_signed", &self.headers_not_signed)
+            .field("expires", &self.expires)
+            .field("server_time", &self.server_time)
+            .finish()
+    }
 }
 
 impl AwsError {
