@@ -33,6 +33,8 @@ use crate::error::CliError;
 const EXIT_CODES: &str = "\
 Exit codes:
   0   success (for `curl`, any HTTP answer unless --fail)
+  1   `verify`: the signature is invalid; `diagnose`: no known mistake found
+      (these two use 0, 1 and 2 only: 2 for any error)
   2   bad flags or input (URL, header, time, file name, expiry)
   3   no usable credentials (says where it looked)
   4   service or region unknown for this host: add --service and --region
