@@ -201,6 +201,11 @@ pub fn diagnose<'py>(
             e.set_item("string_to_sign", &aws.string_to_sign)?;
             e.set_item("signature_provided", &aws.signature_provided)?;
             e.set_item("access_key_id", &aws.access_key_id)?;
+            e.set_item("client_content_sha256", &aws.client_content_sha256)?;
+            e.set_item("s3_content_sha256", &aws.s3_content_sha256)?;
+            e.set_item("headers_not_signed", &aws.headers_not_signed)?;
+            e.set_item("expires", &aws.expires)?;
+            e.set_item("server_time", &aws.server_time)?;
             out.set_item("aws_error", e)?;
         }
         None => out.set_item("aws_error", py.None())?,

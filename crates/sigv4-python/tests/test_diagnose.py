@@ -115,3 +115,19 @@ def test_diagnose_from_the_request_alone_shows_no_secret():
     assert d["findings"], d
     text = json.dumps(d)
     assert SECRET not in text and TOKEN not in text
+
+
+def test_aws_error_carries_s3s_other_answers():
+    """S3's XAmzContentSHA256Mismatch quotes both hashes, and an expired presigned URL's
+    answer its expiry and S3's time: the dict has them."""
+    sent = fixture("s3-content-sha256-mismatch/response.xml")
+    d = sigv4.diagnose(response=sent)
+    e = d["aws_error"]
+    assert e["code"] == "XAmzContentSHA256Mismatch"
+    client = re.search(r"<ClientComputedContentSHA256>(\w+)<", sent).group(1)
+    server = re.search(r"<S3ComputedContentSHA256>(\w+)<", sent).group(1)
+    assert (e["client_content_sha256"], e["s3_content_sha256"]) == (client, server)
+    expired = fixture("s3-presigned-expired/response.xml")
+    e = sigv4.diagnose(response=expired)["aws_error"]
+    assert e["expires"] == re.search(r"<Expires>([^<]+)<", expired).group(1)
+    assert e["server_time"] == re.search(r"<ServerTime>([^<]+)<", expired).group(1)
