@@ -59,6 +59,9 @@ struct Config {
     max_skew_seconds: u64,
     #[serde(default)]
     extra_fields: Option<Vec<String>>,
+    /// Whether Fine Uploader's multipart uploads are signed (UploadRules::multipart).
+    #[serde(default = "default_multipart")]
+    multipart: bool,
     #[serde(default)]
     cors_origins: Vec<String>,
     /// Name of an environment variable holding a token callers must send as
@@ -73,6 +76,9 @@ fn default_expiry() -> u64 {
 }
 fn default_skew() -> u64 {
     900
+}
+fn default_multipart() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +144,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     rules.acls = config.acls.clone();
     rules.max_expiry = Duration::from_secs(config.max_expiry_seconds);
     rules.max_skew = Duration::from_secs(config.max_skew_seconds);
+    rules.multipart = config.multipart;
     if let Some(extra) = &config.extra_fields {
         rules.extra_fields = extra.iter().map(|f| f.to_ascii_lowercase()).collect();
     }
@@ -361,6 +368,10 @@ struct PresignAsk {
     content_type: Option<String>,
     /// Seconds; at most the rules' maximum.
     expires: Option<u64>,
+    /// The object's size in bytes, at most the rules' max_size: required for PUT, whose
+    /// URL then signs it as Content-Length (S3 refuses another size); for POST, the
+    /// policy's largest size (default max_size).
+    size: Option<u64>,
 }
 
 async fn presign(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -424,12 +435,28 @@ fn presign_answer(
             rules.max_expiry.as_secs()
         ));
     }
+    if let Some(size) = ask.size
+        && size > rules.max_size
+    {
+        return Err(format!(
+            "size {size} bytes is over the {} allowed",
+            rules.max_size
+        ));
+    }
     let params =
         SigningParams::new(credentials, &state.region, "s3", now).map_err(|e| e.to_string())?;
     let url = format!("{base}{}", encode_key(&ask.key));
     match ask.method.to_ascii_uppercase().as_str() {
         "PUT" => {
-            let headers = [("content-type", content_type)];
+            // A presigned PUT takes any size unless its Content-Length is signed.
+            let size = ask
+                .size
+                .ok_or("give size (bytes): a presigned PUT signs the object's Content-Length, so that max_size holds")?
+                .to_string();
+            let headers = [
+                ("content-length", size.as_str()),
+                ("content-type", content_type),
+            ];
             let request = Request::new("PUT", &url)
                 .map_err(|e| e.to_string())?
                 .with_headers(&headers);
@@ -452,7 +479,10 @@ fn presign_answer(
                     bucket,
                     &ask.key,
                     &[("Content-Type", content_type)],
-                    vec![PolicyCondition::content_length_range(0, rules.max_size)],
+                    vec![PolicyCondition::content_length_range(
+                        0,
+                        ask.size.unwrap_or(rules.max_size),
+                    )],
                     &params,
                     Duration::from_secs(expires),
                 )

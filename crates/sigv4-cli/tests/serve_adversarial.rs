@@ -798,6 +798,14 @@ fn signs_what_the_rules_allow_and_nothing_else() {
         json!({"method": "PUT", "key": "user/a.png", "contentType": "image/png\u{7f}"}),
         json!({"method": "PUT", "key": "user/a.png", "contentType": "imagex/png"}),
         json!({"method": "POST", "key": "user/a.png", "contentType": "text/html"}),
+        // Found by a security review: a PUT took any size, dot segments reached other
+        // buckets on s3s-fs, a type list passed as its first type.
+        json!({"method": "PUT", "key": "user/a.png", "contentType": "image/png"}),
+        json!({"method": "PUT", "key": "user/a.png", "contentType": "image/png", "size": 10_485_761}),
+        json!({"method": "POST", "key": "user/a.png", "contentType": "image/png", "size": 10_485_761}),
+        json!({"method": "PUT", "key": "user/../../other/a.png", "contentType": "image/png", "size": 1}),
+        json!({"method": "POST", "key": "user/./a.png", "contentType": "image/png"}),
+        json!({"method": "PUT", "key": "user/a.png", "contentType": "image/png,text/html", "size": 1}),
     ] {
         let (status, answer) = post(&server, "/presign", ask.to_string().as_bytes(), bearer);
         assert!(
@@ -813,10 +821,15 @@ fn signs_what_the_rules_allow_and_nothing_else() {
     // And an allowed presign works, the content type compared as policies compare it:
     // without regard to case.
     for content_type in ["image/png", "Image/PNG"] {
-        let ask = json!({"method": "PUT", "key": "user/a.png", "contentType": content_type});
+        let ask = json!({"method": "PUT", "key": "user/a.png", "contentType": content_type, "size": 1000});
         let (status, answer) = post(&server, "/presign", ask.to_string().as_bytes(), bearer);
         assert_eq!(status, 200, "{answer}");
         assert!(answer.contains("X-Amz-Signature="), "{answer}");
+        // The size is signed: S3 refuses a body of another length.
+        assert!(
+            answer.contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost"),
+            "{answer}"
+        );
     }
     assert!(refused >= 200, "only {refused} crafted requests");
     println!("sigv4 serve: {refused} crafted requests, all refused with a 4xx and no signature");

@@ -712,3 +712,130 @@ fn s3s_fs_takes_form_uploads_within_the_policy() {
         "a policy signed with a wrong secret: {status} {body}"
     );
 }
+
+/// `sigv4 serve`'s /presign against s3s-fs: a PUT URL signs the size asked for, so a
+/// body of that size is stored and a larger one refused (a security review found that
+/// a presigned PUT took any size, past the rules' max_size); a key with a `..` segment,
+/// which s3s-fs would resolve into another bucket, is refused by serve.
+#[test]
+fn serve_presigned_put_holds_to_the_size_it_signed() {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    let Some(env) = servers() else { return };
+    let url = get(&env, "SIGV4_S3S_URL");
+    let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
+    let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
+    let bucket = format!("sigv4-presign-{}", std::process::id());
+    let created = sigv4(
+        &[
+            "curl",
+            "--service=s3",
+            "--region=us-east-1",
+            "--fail",
+            "-s",
+            "-X",
+            "PUT",
+            &format!("{url}/{bucket}"),
+        ],
+        key,
+        secret,
+    );
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let dir = scratch("serve-presign");
+    let config = dir.join("rules.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:0\"\nregion = \"us-east-1\"\nkey_prefixes = [\"up/\"]\n\
+             max_size = 1000\n[[bucket]]\nname = \"{bucket}\"\nendpoint = \"{url}\"\n"
+        ),
+    )
+    .expect("rules");
+    /// Stops serve however the test ends.
+    struct Serve(std::process::Child);
+    impl Drop for Serve {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut serve = Serve(
+        Command::new(env!("CARGO_BIN_EXE_sigv4"))
+            .args(["serve", "--config", config.to_str().expect("path")])
+            .env_clear()
+            .env("HOME", &dir)
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start serve"),
+    );
+    let mut log = BufReader::new(serve.0.stderr.take().expect("stderr"));
+    let mut first = String::new();
+    log.read_line(&mut first).expect("listening line");
+    std::thread::spawn(move || for _ in log.lines() {});
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no listening line: {first:?}"))
+        .to_owned();
+    let presign = |ask: Value| -> (u16, Value) {
+        let body = ask.to_string();
+        let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+        write!(
+            stream,
+            "POST /presign HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("answer");
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let json = answer
+            .split_once("\r\n\r\n")
+            .and_then(|(_, b)| serde_json::from_str(b).ok())
+            .unwrap_or(Value::Null);
+        (status, json)
+    };
+    let put = |presigned: &str, size: usize| -> String {
+        let file = dir.join(format!("body-{size}"));
+        std::fs::write(&file, vec![b's'; size]).expect("write");
+        let out = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-T"])
+            .arg(&file)
+            .args(["-H", "Content-Type: text/plain", presigned])
+            .output()
+            .expect("curl");
+        text(&out.stdout)
+    };
+    let ask = serde_json::json!({"method": "PUT", "key": "up/a.txt", "contentType": "text/plain", "size": 100});
+    let (status, answer) = presign(ask);
+    assert_eq!(status, 200, "{answer}");
+    let presigned = answer["url"].as_str().expect("url").to_owned();
+    assert!(
+        put(&presigned, 101).starts_with('4'),
+        "a larger body than signed"
+    );
+    assert!(put(&presigned, 100).starts_with('2'), "the size signed");
+    let stored = std::fs::read(
+        Path::new(get(&env, "SIGV4_S3S_ROOT"))
+            .join(&bucket)
+            .join("up/a.txt"),
+    )
+    .expect("stored");
+    assert_eq!(stored.len(), 100);
+    for ask in [
+        serde_json::json!({"method": "PUT", "key": "up/a.txt", "contentType": "text/plain"}),
+        serde_json::json!({"method": "PUT", "key": "up/a.txt", "contentType": "text/plain", "size": 1001}),
+        serde_json::json!({"method": "PUT", "key": "up/../../other/a.txt", "contentType": "text/plain", "size": 1}),
+    ] {
+        let (status, answer) = presign(ask.clone());
+        assert_eq!(status, 403, "{ask}: {answer}");
+    }
+}

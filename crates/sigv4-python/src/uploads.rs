@@ -192,7 +192,7 @@ fn target(bucket: &Bound<'_, PyAny>, region: &str) -> PyResult<UploadTarget> {
 impl UploadSigner {
     #[new]
     #[pyo3(signature = (*, credentials, region, buckets, key_prefixes, max_size,
-        content_types = None, acls = None, max_expiry = 3600, max_skew = 900))]
+        content_types = None, acls = None, max_expiry = 3600, max_skew = 900, multipart = true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -205,6 +205,7 @@ impl UploadSigner {
         acls: Option<&Bound<'_, PyAny>>,
         #[pyo3(from_py_with = convert::max_expiry)] max_expiry: u64,
         #[pyo3(from_py_with = convert::max_skew)] max_skew: u64,
+        multipart: bool,
     ) -> PyResult<Self> {
         // The region must be one a credential scope can hold.
         let epoch = sigv4::SigningTime::from_unix_seconds(0).map_err(|e| error(py, e))?;
@@ -221,6 +222,7 @@ impl UploadSigner {
         rules.acls = convert::optional_strings(acls, "acls")?.unwrap_or_default();
         rules.max_expiry = Duration::from_secs(max_expiry);
         rules.max_skew = Duration::from_secs(max_skew);
+        rules.multipart = multipart;
         // Buckets, key prefixes and expiry, as `sigv4 serve` checks them.
         rules.check().map_err(|e| error(py, e))?;
         Ok(UploadSigner {

@@ -175,6 +175,23 @@ def test_multipart_string_to_sign():
     assert signer.answer(body) == (403, {"invalid": True})
 
 
+def test_multipart_off_and_keys_with_dot_segments():
+    """As serve's `multipart = false`, and as serve refuses keys that an S3-compatible
+    store could resolve into another bucket (a security review of serve found both)."""
+    host = "uploads.s3.us-east-1.amazonaws.com"
+    body, _, _ = multipart_request("POST", "/user/big.bin", "uploads=", host)
+    assert offline_signer().answer(body)[0] == 200
+    assert offline_signer(multipart=False).answer(body) == (403, {"invalid": True})
+    # A policy is still signed with multipart off.
+    policy = fine_uploader_policy("uploads", "user/a.txt", AKID)
+    assert offline_signer(multipart=False).answer(json.dumps(policy))[0] == 200
+    for uri in ["/user/../admin/big.bin", "/user/%2E%2E/admin/big.bin", "/user//big.bin"]:
+        body, _, _ = multipart_request("POST", uri, "uploads=", host)
+        assert offline_signer().answer(body) == (403, {"invalid": True}), uri
+    policy = fine_uploader_policy("uploads", "user/../admin/a.txt", AKID)
+    assert offline_signer().answer(json.dumps(policy)) == (403, {"invalid": True})
+
+
 def test_now_argument():
     signer = offline_signer()
     policy = fine_uploader_policy("uploads", "user/a.txt", AKID)

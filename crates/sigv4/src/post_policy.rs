@@ -110,7 +110,7 @@ impl PolicyCondition {
 
     /// The same condition with a session token's value replaced by `<redacted>`, to show
     /// to a person.
-    fn redacted(&self) -> Self {
+    pub(crate) fn redacted(&self) -> Self {
         match self {
             PolicyCondition::Equals { field, .. } if is_token_field(field) => {
                 Self::equals(field, "<redacted>")

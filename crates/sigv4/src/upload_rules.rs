@@ -156,6 +156,12 @@ pub struct UploadRules {
     /// (default: `x-amz-meta-*`, `success_action_status`, `cache-control`,
     /// `content-disposition`).
     pub extra_fields: Vec<String>,
+    /// Whether multipart uploads are signed (default: yes). Fine Uploader leaves an
+    /// initiate's `Content-Type` and other headers out of what it has signed, so for
+    /// multipart uploads `content_types` and `extra_fields` hold only for what it signs;
+    /// turn multipart off where they must always hold (files then go up as one POST,
+    /// up to S3's 5 GiB).
+    pub multipart: bool,
 }
 
 impl UploadRules {
@@ -183,6 +189,7 @@ impl UploadRules {
             ]
             .map(String::from)
             .to_vec(),
+            multipart: true,
         }
     }
 
@@ -216,32 +223,49 @@ impl UploadRules {
     }
 
     /// Whether an object key lies under an allowed (non-empty) prefix and holds no
-    /// control character.
+    /// control character and no `.`, `..` or empty path segment: S3 keeps such keys as
+    /// written, but S3-compatible stores may resolve them to another key or bucket
+    /// (s3s-fs wrote `uploads/../../other-bucket/x` into `other-bucket`).
     ///
     /// ```
     /// let rules = sigv4::UploadRules::new(Vec::new(), vec!["up/".into()], 1);
     /// assert!(rules.allows_key("up/a.png") && !rules.allows_key("down/a.png"));
+    /// assert!(!rules.allows_key("up/../down/a.png") && !rules.allows_key("up//a.png"));
     /// ```
     pub fn allows_key(&self, key: &str) -> bool {
-        !key.is_empty()
-            && !key.bytes().any(|b| b < 0x20 || b == 0x7f)
+        self.allows_key_start(key) && !key.ends_with('/')
+    }
+
+    /// [`allows_key`](Self::allows_key) for the start of a key (a policy's
+    /// `starts-with`), which may end with `/`.
+    fn allows_key_start(&self, start: &str) -> bool {
+        let body = start.strip_suffix('/').unwrap_or(start);
+        !body.is_empty()
+            && !start.bytes().any(|b| b < 0x20 || b == 0x7f)
+            && !body
+                .split('/')
+                .any(|segment| matches!(segment, "" | "." | ".."))
             && self
                 .key_prefixes
                 .iter()
-                .any(|p| !p.is_empty() && key.starts_with(p.as_str()))
+                .any(|p| !p.is_empty() && start.starts_with(p.as_str()))
     }
 
     /// Whether an object may be stored with this content type: one of
     /// [`content_types`](Self::content_types) (a family such as `image/` or `image/*`
     /// allows its members), compared without regard to case as MIME types are; never
-    /// with control characters.
+    /// with control characters. Where types are restricted, the value must be one media
+    /// type (`type/subtype`, then `;` parameters): browsers read `image/png,text/html`
+    /// as `text/html`.
     ///
     /// ```
     /// let mut rules = sigv4::UploadRules::new(vec![], vec!["up/".into()], 1024);
     /// rules.content_types = vec!["image/".into(), "application/pdf".into()];
     /// assert!(rules.allows_content_type("image/png") && rules.allows_content_type("Image/PNG"));
     /// assert!(rules.allows_content_type("application/PDF"));
+    /// assert!(rules.allows_content_type("image/png; q=1"));
     /// assert!(!rules.allows_content_type("text/html") && !rules.allows_content_type("image/png\n"));
+    /// assert!(!rules.allows_content_type("image/png,text/html"));
     /// ```
     pub fn allows_content_type(&self, value: &str) -> bool {
         self.content_type_allowed(value, false)
@@ -253,6 +277,11 @@ impl UploadRules {
         }
         if self.content_types.is_empty() {
             return true;
+        }
+        // A starts-with condition would let the uploader add anything after the prefix
+        // (",text/html"); Fine Uploader and presign_post send the type exactly.
+        if prefix_only || !is_one_media_type(value) {
+            return false;
         }
         self.content_types.iter().any(|allowed| {
             if let Some(family) = allowed
@@ -369,7 +398,8 @@ impl UploadRules {
             seen.push(lower.clone());
             let ok = match lower.as_str() {
                 "bucket" => exact && self.targets.iter().any(|t| t.bucket == *value),
-                "key" => self.allows_key(value),
+                "key" if exact => self.allows_key(value),
+                "key" => self.allows_key_start(value),
                 "content-type" => self.content_type_allowed(value, !exact),
                 "acl" => exact && self.acls.iter().any(|a| a == value),
                 "x-amz-algorithm" => exact && value == ALGORITHM,
@@ -385,7 +415,7 @@ impl UploadRules {
             if !ok {
                 return Err(refuse(format!(
                     "the rules do not allow {}",
-                    condition.to_json()
+                    condition.redacted().to_json()
                 )));
             }
         }
@@ -453,6 +483,9 @@ impl UploadRules {
     /// # Ok::<(), sigv4::Error>(())
     /// ```
     pub fn check_multipart(&self, asked: &str, scope: &str, now: SigningTime) -> Result<String> {
+        if !self.multipart {
+            return Err(refuse("the rules allow no multipart uploads".into()));
+        }
         if asked.len() > 16 * 1024 || asked.contains('\r') || asked.contains('\0') {
             return Err(refuse(
                 "the string to sign is too long or holds CR or NUL".into(),
@@ -831,9 +864,143 @@ fn multipart_operation(method: &str, query: &str) -> Result<&'static str> {
     Ok(op)
 }
 
+/// `type/subtype` (RFC 9110 tokens), then only `;` parameters: one media type, where a
+/// comma would make a list that browsers read by its last entry.
+fn is_one_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    !value.contains(',')
+        && essence
+            .split_once('/')
+            .is_some_and(|(kind, sub)| token(kind) && token(sub))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by a security review of serve: keys with dot segments were signed, and
+    /// s3s-fs resolved them into another bucket; a comma in Content-Type passed a
+    /// restricted family, and browsers read the last type of the list.
+    #[test]
+    fn dot_segments_and_type_lists_are_refused() {
+        let mut rules = UploadRules::new(
+            vec![UploadTarget::new("b", "b.s3.amazonaws.com", false)],
+            vec!["uploads/".into()],
+            1000,
+        );
+        for key in [
+            "uploads/a.png",
+            "uploads/x/y.png",
+            "uploads/..a",
+            "uploads/a..png",
+        ] {
+            assert!(rules.allows_key(key), "{key}");
+        }
+        for key in [
+            "uploads/../other/x",
+            "uploads/./x",
+            "uploads/x/..",
+            "uploads//x",
+            "uploads/x/",
+            "uploads/",
+        ] {
+            assert!(!rules.allows_key(key), "{key}");
+        }
+        let now = SigningTime::parse("20151229T000000Z").expect("time");
+        let creds = Credentials::new("AKIDEXAMPLE", "secret").expect("creds");
+        let params = SigningParams::new(&creds, "us-east-1", "s3", now).expect("params");
+        let base = || {
+            PostPolicy::new(SigningTime::parse("20151229T003000Z").expect("time"))
+                .with(PolicyCondition::equals("bucket", "b"))
+                .with(PolicyCondition::content_length_range(0, 1000))
+                .with(PolicyCondition::equals("x-amz-algorithm", ALGORITHM))
+                .with(PolicyCondition::equals(
+                    "x-amz-credential",
+                    "AKIDEXAMPLE/20151229/us-east-1/s3/aws4_request",
+                ))
+                .with(PolicyCondition::equals("x-amz-date", "20151229T000000Z"))
+        };
+        let with = |conditions: &[PolicyCondition]| {
+            conditions.iter().fold(base(), |p, c| p.with(c.clone()))
+        };
+        rules.content_types = vec!["image/".into()];
+        let ok = [
+            vec![PolicyCondition::equals("key", "uploads/a.png")],
+            vec![PolicyCondition::starts_with("key", "uploads/")],
+            vec![PolicyCondition::starts_with("key", "uploads/user1/")],
+            vec![
+                PolicyCondition::equals("key", "uploads/a.png"),
+                PolicyCondition::equals("Content-Type", "image/png"),
+            ],
+        ];
+        for conditions in ok {
+            assert!(
+                rules.check_policy(&with(&conditions), &params, now).is_ok(),
+                "{conditions:?}"
+            );
+        }
+        let refused = [
+            vec![PolicyCondition::equals("key", "uploads/../../other/x")],
+            vec![PolicyCondition::starts_with("key", "uploads/../")],
+            vec![PolicyCondition::starts_with("key", "uploads//")],
+            vec![
+                PolicyCondition::equals("key", "uploads/a.png"),
+                PolicyCondition::equals("Content-Type", "image/png,text/html"),
+            ],
+            vec![
+                PolicyCondition::equals("key", "uploads/a.png"),
+                PolicyCondition::starts_with("Content-Type", "image/"),
+            ],
+        ];
+        for conditions in refused {
+            assert!(
+                rules
+                    .check_policy(&with(&conditions), &params, now)
+                    .is_err(),
+                "{conditions:?}"
+            );
+        }
+        for value in [
+            "image/png,text/html",
+            "image/png, text/html",
+            "image",
+            "image/",
+            "/png",
+        ] {
+            assert!(!rules.allows_content_type(value), "{value}");
+        }
+        // With no type restricted, any value is the admin's choice.
+        rules.content_types.clear();
+        assert!(rules.allows_content_type("image/png,text/html"));
+    }
+
+    #[test]
+    fn multipart_can_be_turned_off() {
+        let mut rules = UploadRules::new(
+            vec![UploadTarget::new("b", "b.s3.amazonaws.com", false)],
+            vec!["uploads/".into()],
+            1000,
+        );
+        let now = SigningTime::parse("20151229T000000Z").expect("time");
+        let asked = "AWS4-HMAC-SHA256\n20151229T000000Z\n20151229/us-east-1/s3/aws4_request\n\
+            POST\n/uploads/a.png\nuploads=\nhost:b.s3.amazonaws.com\n\
+            x-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:20151229T000000Z\n\n\
+            host;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD";
+        let scope = "20151229/us-east-1/s3/aws4_request";
+        assert!(rules.check_multipart(asked, scope, now).is_ok());
+        rules.multipart = false;
+        let err = rules.check_multipart(asked, scope, now).expect_err("off");
+        assert!(err.to_string().contains("no multipart uploads"), "{err}");
+        // The same key with a dot segment, even percent-encoded, is refused.
+        rules.multipart = true;
+        let dotted = asked.replace("/uploads/a.png", "/uploads/%2E%2E/other/a.png");
+        assert!(rules.check_multipart(&dotted, scope, now).is_err());
+    }
 
     #[test]
     fn locate_gives_each_front_end_the_same_target_and_url() {

@@ -163,11 +163,14 @@ class UploadSigner:
         acls: Optional[Sequence[str]] = None,
         max_expiry: int = 3600,
         max_skew: int = 900,
+        multipart: bool = True,
     ) -> None:
         """`buckets`: names (virtual-hosted at s3.REGION.amazonaws.com) or (name, endpoint
         URL) pairs for S3-compatible stores (path style). `content_types`: allowed types,
         an entry ending in "/" allowing a family ("image/"); none: any. `acls`: allowed
-        canned ACLs; none: no acl field allowed."""
+        canned ACLs; none: no acl field allowed. `multipart`: whether multipart uploads
+        are signed; Fine Uploader does not sign an initiate's Content-Type, so only with
+        multipart off do `content_types` always hold."""
     def sign_request(self, body: Union[bytes, str], *, now: Time = None) -> dict[str, str]:
         """Signs a Fine Uploader signature request (its JSON body) if the rules allow it:
         {"policy", "signature"} for a POST policy, {"signature"} for a multipart request's
