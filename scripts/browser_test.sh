@@ -111,7 +111,7 @@ s3 -X PUT "$SIGV4_S3S_URL/$bucket" >/dev/null || die "could not create bucket $b
 
 sed -e "s|^name = .*|name = \"$bucket\"|" \
     -e "s|^endpoint = .*|endpoint = \"$SIGV4_S3S_URL\"|" \
-    -e "s|^static_dir = .*|static_dir = \"$example\"|" \
+    -e "s|^static_dir = .*|static_dir = \"$example/public\"|" \
     "$example/rules.toml" > "$work/rules.toml"
 grep -q "^name = \"$bucket\"" "$work/rules.toml" || die "rules.toml has no bucket name line to replace"
 
@@ -215,6 +215,12 @@ refused_uploads="$(RESULT="$refusal" node -e 'const r = JSON.parse(process.env.R
 check "keys outside the prefixes refused" \
     "$([ "$refusal_rc" = 1 ] && [ "$refused_uploads" = 2 ] && [ "$refused_extra" -ge 2 ] && [ "$signed_extra" = 0 ] && echo 0 || echo 1)" \
     "$refused_uploads of 2 uploads failed, serve refused $refused_extra requests and signed $signed_extra"
+# Only the page's folder is served, not the one holding rules.toml.
+rules_status="$(curl -s -o /dev/null -w '%{http_code}' "$serve_url/rules.toml" || true)"
+page_status="$(curl -s -o /dev/null -w '%{http_code}' "$serve_url/upload.js" || true)"
+check "the rules file is not served" \
+    "$([ "$rules_status" = 404 ] && [ "$page_status" = 200 ] && echo 0 || echo 1)" \
+    "/rules.toml $rules_status, /upload.js $page_status"
 
 if [ "$failed" != 0 ]; then
     say "serve's log:"
