@@ -62,6 +62,10 @@ struct Config {
     /// Whether Fine Uploader's multipart uploads are signed (UploadRules::multipart).
     #[serde(default = "default_multipart")]
     multipart: bool,
+    /// The longest a request may take to arrive and be answered (a body that never
+    /// comes would otherwise hold its connection for good).
+    #[serde(default = "default_request_timeout")]
+    request_timeout_seconds: u64,
     #[serde(default)]
     cors_origins: Vec<String>,
     /// Name of an environment variable holding a token callers must send as
@@ -79,6 +83,9 @@ fn default_skew() -> u64 {
 }
 fn default_multipart() -> bool {
     true
+}
+fn default_request_timeout() -> u64 {
+    30
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,6 +152,9 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     rules.max_expiry = Duration::from_secs(config.max_expiry_seconds);
     rules.max_skew = Duration::from_secs(config.max_skew_seconds);
     rules.multipart = config.multipart;
+    if config.request_timeout_seconds == 0 {
+        return Err(in_file(&"request_timeout_seconds must be at least 1"));
+    }
     if let Some(extra) = &config.extra_fields {
         rules.extra_fields = extra.iter().map(|f| f.to_ascii_lowercase()).collect();
     }
@@ -184,6 +194,10 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             get(|| async { axum::Json(json!({"status": "ok"})) }),
         )
         .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(config.request_timeout_seconds),
+        ))
         .with_state(Arc::clone(&state));
     if let Some(dir) = &config.static_dir {
         app = app.fallback_service(tower_http::services::ServeDir::new(dir));

@@ -31,12 +31,16 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
-    start_with(&[]).0
+    start_with(&[], "").0
 }
 
-/// Starts serve with these variables added to its environment; returns it and the lines
-/// it logged after the listening line, as they come.
-fn start_with(vars: &[(&str, &str)]) -> (Server, std::sync::mpsc::Receiver<String>) {
+/// Starts serve with these variables added to its environment and these lines added to
+/// its rules file; returns it and the lines it logged after the listening line, as they
+/// come.
+fn start_with(
+    vars: &[(&str, &str)],
+    more_config: &str,
+) -> (Server, std::sync::mpsc::Receiver<String>) {
     static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("sigv4-serve-adv-{}-{n}", std::process::id()));
@@ -54,7 +58,7 @@ acls = ["private"]
 max_expiry_seconds = 3600
 max_skew_seconds = 900
 bearer_token_env = "SERVE_TEST_TOKEN"
-
+{more_config}
 [[bucket]]
 name = "uploads"
 "#
@@ -91,17 +95,42 @@ name = "uploads"
     (Server { child, addr }, log)
 }
 
+/// A request whose body never comes is answered 408 after request_timeout_seconds
+/// (a security review found such connections held for good).
+#[test]
+fn a_body_that_never_comes_times_out() {
+    let (server, _log) = start_with(&[], "request_timeout_seconds = 1");
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let head = format!(
+        "POST /sign HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{",
+        server.addr
+    );
+    stream.write_all(head.as_bytes()).expect("head");
+    let started = std::time::Instant::now();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn temporary_credentials_are_named_at_start_without_the_token() {
     let token = "FwoGZXIvYXdzEXAMPLEsessionTOKEN";
-    let (_server, log) = start_with(&[("AWS_SESSION_TOKEN", token)]);
+    let (_server, log) = start_with(&[("AWS_SESSION_TOKEN", token)], "");
     let line = log
         .recv_timeout(Duration::from_secs(10))
         .expect("a line after the listening one");
     assert!(line.contains("temporary"), "{line}");
     assert!(line.contains("/presign"), "{line}");
     assert!(!line.contains(token), "{line}");
-    let (_server, log) = start_with(&[]);
+    let (_server, log) = start_with(&[], "");
     assert!(
         log.recv_timeout(Duration::from_millis(500)).is_err(),
         "long-term keys: nothing more is logged at start"
