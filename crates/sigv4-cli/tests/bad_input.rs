@@ -3,14 +3,7 @@
 
 mod common;
 
-fn sigv4(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = common::run_with_example_key(&std::env::temp_dir(), args, b"");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::sigv4_text as sigv4;
 
 #[test]
 fn presign_post_refuses_bad_buckets_and_endpoints() {

@@ -15,14 +15,7 @@ fn fixture(case: &str, name: &str) -> String {
         .into_owned()
 }
 
-fn sigv4(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = common::run_with_example_key(&std::env::temp_dir(), args, b"");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::sigv4_text as sigv4;
 
 /// Reviewer's item 13: diagnose exited 0 whatever it found, and 5 for a missing file.
 #[test]

@@ -60,6 +60,25 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Creates `bucket` in s3s-fs with `sigv4 curl`.
+fn create_s3s_bucket(env: &Value, bucket: &str) {
+    let created = sigv4(
+        &[
+            "curl",
+            "--service=s3",
+            "--region=us-east-1",
+            "--fail",
+            "-s",
+            "-X",
+            "PUT",
+            &format!("{}/{bucket}", get(env, "SIGV4_S3S_URL")),
+        ],
+        get(env, "SIGV4_S3S_ACCESS_KEY_ID"),
+        get(env, "SIGV4_S3S_SECRET_ACCESS_KEY"),
+    );
+    assert!(created.status.success(), "{}", text(&created.stderr));
+}
+
 /// The call succeeds with the right secret and exits 22 (refused) with a wrong one.
 fn accepted_and_refused_with_wrong_secret(
     label: &str,
@@ -498,24 +517,7 @@ fn s3s_fs_refuses_corrupted_chunked_uploads() {
     let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
     let authority = url.trim_start_matches("http://");
     let bucket = format!("sigv4-corrupt-{}", std::process::id());
-    assert!(
-        sigv4(
-            &[
-                "curl",
-                "--service=s3",
-                "--region=us-east-1",
-                "--fail",
-                "-s",
-                "-X",
-                "PUT",
-                &format!("{url}/{bucket}")
-            ],
-            key,
-            secret
-        )
-        .status
-        .success()
-    );
+    create_s3s_bucket(&env, &bucket);
     let body: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
     // Sends `mode`'s encoding of `body`, changed by `change`; returns the HTTP status.
     let send = |name: &str, mode: ChunkedMode, change: &dyn Fn(&mut Vec<u8>)| -> u16 {
@@ -615,21 +617,7 @@ fn s3s_fs_takes_form_uploads_within_the_policy() {
     let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
     let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
     let bucket = format!("sigv4-post-{}", std::process::id());
-    let created = sigv4(
-        &[
-            "curl",
-            "--service=s3",
-            "--region=us-east-1",
-            "--fail",
-            "-s",
-            "-X",
-            "PUT",
-            &format!("{url}/{bucket}"),
-        ],
-        key,
-        secret,
-    );
-    assert!(created.status.success(), "{}", text(&created.stderr));
+    create_s3s_bucket(&env, &bucket);
     let dir = scratch("post");
     let form_upload =
         |object: &str, size: usize, content_type: &str, secret: &str| -> (String, String) {
@@ -725,21 +713,7 @@ fn serve_presigned_put_holds_to_the_size_it_signed() {
     let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
     let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
     let bucket = format!("sigv4-presign-{}", std::process::id());
-    let created = sigv4(
-        &[
-            "curl",
-            "--service=s3",
-            "--region=us-east-1",
-            "--fail",
-            "-s",
-            "-X",
-            "PUT",
-            &format!("{url}/{bucket}"),
-        ],
-        key,
-        secret,
-    );
-    assert!(created.status.success(), "{}", text(&created.stderr));
+    create_s3s_bucket(&env, &bucket);
     let dir = scratch("serve-presign");
     let config = dir.join("rules.toml");
     std::fs::write(

@@ -8,7 +8,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::encode::decode_query_component;
-use crate::sign::{redact_header, redact_query_token, redact_target};
+use crate::sign::redact_query_token;
 use crate::{
     ALGORITHM, Credentials, Endpoint, HeaderSelection, Payload, RawRequest, Request, Rules,
     Settings, Signer, SigningParams, SigningTime,
@@ -122,17 +122,14 @@ pub struct SentRequest {
 
 impl fmt::Debug for SentRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, String)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), redact_header(name, value)))
-            .collect();
-        f.debug_struct("SentRequest")
-            .field("method", &self.method)
-            .field("target", &redact_target(&self.target))
-            .field("headers", &headers)
-            .field("body", &String::from_utf8_lossy(&self.body))
-            .finish()
+        crate::raw::debug_request(
+            f,
+            "SentRequest",
+            &self.method,
+            &self.target,
+            &self.headers,
+            &self.body,
+        )
     }
 }
 

@@ -31,18 +31,37 @@ pub struct RawRequest {
 
 impl fmt::Debug for RawRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, String)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), redact_header(name, value)))
-            .collect();
-        f.debug_struct("RawRequest")
-            .field("method", &self.method)
-            .field("target", &redact_target(&self.target))
-            .field("headers", &headers)
-            .field("body", &String::from_utf8_lossy(&self.body))
-            .finish()
+        debug_request(
+            f,
+            "RawRequest",
+            &self.method,
+            &self.target,
+            &self.headers,
+            &self.body,
+        )
     }
+}
+
+/// `Debug` for a request held as text (a [`RawRequest`], a diagnosis's sent request):
+/// the session token (header or query) and the signature hidden.
+pub(crate) fn debug_request(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    method: &str,
+    target: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> fmt::Result {
+    let headers: Vec<(&str, String)> = headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), redact_header(name, value)))
+        .collect();
+    f.debug_struct(name)
+        .field("method", &method)
+        .field("target", &redact_target(target))
+        .field("headers", &headers)
+        .field("body", &String::from_utf8_lossy(body))
+        .finish()
 }
 
 fn malformed(reason: &'static str) -> crate::Error {

@@ -48,6 +48,17 @@ pub fn run_with_example_key(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     )
 }
 
+/// [`run_with_example_key`] in the temporary folder, with no input: the exit code, and
+/// standard output and error as text.
+pub fn sigv4_text(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = run_with_example_key(&std::env::temp_dir(), args, b"");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Answers one request with `status` (e.g. "403 Forbidden") and `body`; returns the port
 /// and a handle whose result is the request's bytes as they arrived (head and body).
 pub fn one_shot_server(status: &'static str, body: &'static str) -> (u16, JoinHandle<Vec<u8>>) {
