@@ -4,6 +4,7 @@
 //! non-multipart operations, extra headers such as x-amz-copy-source, smuggled
 //! newlines, malformed or huge JSON, no bearer token) each get a 4xx and no signature.
 
+mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -79,12 +80,7 @@ name = "uploads"
     let stderr = child.stderr.take().expect("stderr");
     let mut lines = BufReader::new(stderr).lines();
     let first = lines.next().and_then(Result::ok).unwrap_or_default();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no listening line: {first:?}"))
-        .to_owned();
+    let addr = common::serve_address(&first);
     // Keep draining the log so the server never blocks on a full pipe.
     let (send, log) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

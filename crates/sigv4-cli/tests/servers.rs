@@ -7,6 +7,7 @@
 //! With SIGV4_REQUIRE_SERVERS=1 (scripts/test.sh sets it) a missing server fails the
 //! tests; otherwise they print a notice and pass vacuously.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -748,12 +749,7 @@ fn serve_presigned_put_holds_to_the_size_it_signed() {
     let mut first = String::new();
     log.read_line(&mut first).expect("listening line");
     std::thread::spawn(move || for _ in log.lines() {});
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no listening line: {first:?}"))
-        .to_owned();
+    let addr = common::serve_address(&first);
     let presign = |ask: Value| -> (u16, Value) {
         let body = ask.to_string();
         let mut stream = std::net::TcpStream::connect(&addr).expect("connect");

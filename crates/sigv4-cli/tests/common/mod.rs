@@ -59,6 +59,16 @@ pub fn sigv4_text(args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
+/// The address in `sigv4 serve`'s first log line ("listening on http://ADDR (...)").
+pub fn serve_address(first_line: &str) -> String {
+    first_line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no listening line: {first_line:?}"))
+        .to_owned()
+}
+
 /// Answers one request with `status` (e.g. "403 Forbidden") and `body`; returns the port
 /// and a handle whose result is the request's bytes as they arrived (head and body).
 pub fn one_shot_server(status: &'static str, body: &'static str) -> (u16, JoinHandle<Vec<u8>>) {
