@@ -169,6 +169,16 @@ fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) 
     if raw.is_empty() && added.is_empty() {
         return;
     }
+    // Often the query is its own canonical form (`LanguageCode=en-US`): copy it.
+    if added.is_empty() && is_canonical_query(raw) {
+        out.push_str(raw);
+        return;
+    }
+    push_query_parsed(out, raw, added);
+}
+
+/// [`push_query`] without the shortcut: every part parsed, canonicalized and sorted.
+fn push_query_parsed<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) {
     let mut pairs: Pairs<'q> = SmallVec::new();
     let b = raw.as_bytes();
     // One pass finds the separators and whether each part is already canonical (most
@@ -205,6 +215,26 @@ fn push_query<'q>(out: &mut String, raw: &'q str, added: &[(&'q str, &'q str)]) 
         pairs.push((part(k, plain[0]), part(v, plain[1])));
     }
     push_pairs(out, &mut pairs, added);
+}
+
+/// Whether a query is already canonical: `name=value` pairs of unreserved characters,
+/// names not empty, sorted by name then value (as [`push_pairs`] sorts them).
+fn is_canonical_query(raw: &str) -> bool {
+    let mut previous: Option<(&str, &str)> = None;
+    for part in raw.split('&') {
+        let Some((name, value)) = part.split_once('=') else {
+            return false;
+        };
+        if name.is_empty()
+            || !name.bytes().all(is_unreserved)
+            || !value.bytes().all(is_unreserved)
+            || previous.is_some_and(|p| p > (name, value))
+        {
+            return false;
+        }
+        previous = Some((name, value));
+    }
+    true
 }
 
 type Pairs<'q> = SmallVec<[(Cow<'q, str>, Cow<'q, str>); 16]>;
@@ -458,6 +488,49 @@ impl<'t> CanonicalParts<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut for queries already canonical gives what parsing them gives, on
+    /// queries built from parts that are canonical or nearly so (order, `=`, `%`, `+`,
+    /// `~`, empty parts).
+    #[test]
+    fn canonical_queries_are_copied_as_parsing_would_write_them() {
+        let parts = [
+            "a=1",
+            "a=2",
+            "b=",
+            "b",
+            "=x",
+            "c=d=e",
+            "A=1",
+            "a%20b=1",
+            "a+b=1",
+            "x=~",
+            "x=%7E",
+            "",
+            "z=0",
+            "LanguageCode=en-US",
+            "k=v.w_x-y",
+        ];
+        let mut seed = 7u32;
+        let mut copied = 0;
+        for _ in 0..5000 {
+            let mut query = String::new();
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            for n in 0..(seed >> 16) % 4 + 1 {
+                if n > 0 {
+                    query.push('&');
+                }
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                query.push_str(parts[(seed >> 16) as usize % parts.len()]);
+            }
+            let (mut fast, mut parsed) = (String::new(), String::new());
+            push_query(&mut fast, &query, &[]);
+            push_query_parsed(&mut parsed, &query, &[]);
+            assert_eq!(fast, parsed, "{query}");
+            copied += usize::from(is_canonical_query(&query));
+        }
+        assert!(copied > 500, "the shortcut was taken {copied} times");
+    }
 
     #[test]
     fn dot_segments() {
