@@ -8,7 +8,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::encode::decode_query_component;
-use crate::sign::redact_query_token;
+use crate::sign::{redact_token, redact_token_line};
 use crate::{
     ALGORITHM, Credentials, Endpoint, HeaderSelection, Payload, RawRequest, Request, Rules,
     Settings, Signer, SigningParams, SigningTime,
@@ -346,19 +346,19 @@ pub fn diagnose(input: &DiagnoseInput<'_>) -> Diagnosis {
     dedup(&mut f);
     d.findings = f;
     d.canonical_request = Comparison {
-        aws: aws_cr.map(|s| redact_text(&s)),
-        theirs: theirs_cr.map(|s| redact_text(&s)),
-        correct: correct_cr.map(|s| redact_text(&s)),
+        aws: aws_cr.map(|s| redact_token(&s)),
+        theirs: theirs_cr.map(|s| redact_token(&s)),
+        correct: correct_cr.map(|s| redact_token(&s)),
     };
     d.string_to_sign = Comparison {
-        aws: aws_sts.map(|s| redact_text(&s)),
-        theirs: theirs_sts.map(|s| redact_text(&s)),
+        aws: aws_sts.map(|s| redact_token(&s)),
+        theirs: theirs_sts.map(|s| redact_token(&s)),
         correct: correct_sts,
     };
     // AWS's message quotes the canonical request, session token included.
     d.aws_error = aws.map(|mut a| {
-        a.message = a.message.as_deref().map(redact_text);
-        a.canonical_request = a.canonical_request.as_deref().map(redact_text);
+        a.message = a.message.as_deref().map(redact_token);
+        a.canonical_request = a.canonical_request.as_deref().map(redact_token);
         a
     });
     d
@@ -397,9 +397,9 @@ fn finding(cause: Cause, message: impl Into<String>, evidence: Vec<DiffLine>) ->
     let evidence = evidence
         .into_iter()
         .map(|d| match d {
-            DiffLine::Same(s) => DiffLine::Same(redact_line(&s)),
-            DiffLine::Expected(s) => DiffLine::Expected(redact_line(&s)),
-            DiffLine::Theirs(s) => DiffLine::Theirs(redact_line(&s)),
+            DiffLine::Same(s) => DiffLine::Same(redact_token_line(&s)),
+            DiffLine::Expected(s) => DiffLine::Expected(redact_token_line(&s)),
+            DiffLine::Theirs(s) => DiffLine::Theirs(redact_token_line(&s)),
         })
         .collect();
     Finding {
@@ -413,10 +413,10 @@ fn finding(cause: Cause, message: impl Into<String>, evidence: Vec<DiffLine>) ->
 impl fmt::Debug for DiagnoseInput<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DiagnoseInput")
-            .field("response", &self.response.map(redact_text))
+            .field("response", &self.response.map(redact_token))
             .field(
                 "canonical_request",
-                &self.canonical_request.map(redact_text),
+                &self.canonical_request.map(redact_token),
             )
             .field("string_to_sign", &self.string_to_sign)
             .field("signature", &self.signature.map(|_| "<redacted>"))
@@ -425,27 +425,6 @@ impl fmt::Debug for DiagnoseInput<'_> {
             .field("now", &self.now)
             .finish()
     }
-}
-
-/// Session tokens out of any line shown: a header line or a query.
-pub(crate) fn redact_line(line: &str) -> String {
-    if line
-        .to_ascii_lowercase()
-        .starts_with("x-amz-security-token:")
-    {
-        "x-amz-security-token:<redacted>".to_owned()
-    } else if line.contains("X-Amz-Security-Token=") {
-        redact_query_token(line)
-    } else {
-        line.to_owned()
-    }
-}
-
-pub(crate) fn redact_text(text: &str) -> String {
-    text.split('\n')
-        .map(redact_line)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn pair(expected: &str, theirs: &str) -> Vec<DiffLine> {

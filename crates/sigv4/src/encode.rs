@@ -144,6 +144,11 @@ pub(crate) fn hex_lower(bytes: &[u8; 32]) -> ArrayString<64> {
     ArrayString::from_byte_string(&digits).unwrap_or_default()
 }
 
+/// Whether `s` is 64 hex digits (either case): a SHA-256 written out.
+pub(crate) fn is_hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Appends lower-case hex of 32 bytes.
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8; 32]) {
     // Hex digits only: always UTF-8.

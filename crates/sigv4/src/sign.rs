@@ -12,7 +12,7 @@ use crate::canonical::{
     query_has_param, trim_all,
 };
 use crate::credentials::Credentials;
-use crate::encode::{encode_into, hex_lower, is_unreserved, push_hex};
+use crate::encode::{encode_into, hex_lower, is_hex64, is_unreserved, push_hex};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{KeyCache, SigningKey};
 use crate::request::{Payload, Request};
@@ -383,22 +383,29 @@ impl fmt::Debug for SigningSteps {
     }
 }
 
-/// Replaces the session token's value in a canonical request, header or query form.
+/// Replaces the session token's value in text shown to a person (a canonical request,
+/// AWS's message), line by line as [`redact_token_line`] does.
 pub(crate) fn redact_token(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        if line.starts_with("x-amz-security-token:") {
-            out.push_str("x-amz-security-token:<redacted>");
-        } else if i == 2 {
-            out.push_str(&redact_query_token(line));
-        } else {
-            out.push_str(line);
-        }
+    text.split('\n')
+        .map(redact_token_line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One line with the session token's value replaced: a header line
+/// (`x-amz-security-token:…`, any case) or a query's `X-Amz-Security-Token=…`.
+pub(crate) fn redact_token_line(line: &str) -> String {
+    let header = "x-amz-security-token:";
+    if line
+        .get(..header.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(header))
+    {
+        format!("{header}<redacted>")
+    } else if line.contains("X-Amz-Security-Token=") {
+        redact_query_token(line)
+    } else {
+        line.to_owned()
     }
-    out
 }
 
 /// Replaces the value of `X-Amz-Security-Token` in a query string.
@@ -434,8 +441,6 @@ fn redact_query(query: &str, names: &[&str]) -> String {
         .join("&")
 }
 
-/// An `Authorization` value with its signature replaced: a signed request can be
-/// replayed until it expires, so logs should not carry one.
 /// A header's value as a person may see it: a session token's hidden, an
 /// `Authorization` value's signature hidden.
 pub(crate) fn redact_header(name: &str, value: &str) -> String {
@@ -459,6 +464,8 @@ pub(crate) fn redact_target(target: &str) -> String {
     }
 }
 
+/// An `Authorization` value with its signature replaced: a signed request can be
+/// replayed until it expires, so logs should not carry one.
 fn redact_signature(authorization: &str) -> String {
     match authorization.rsplit_once("Signature=") {
         Some((head, _)) => format!("{head}Signature=<redacted>"),
@@ -680,7 +687,7 @@ fn payload_hash(payload: Payload<'_>) -> Result<PayloadHash> {
         Payload::Bytes([]) => PayloadHash::Fixed(EMPTY_SHA256),
         Payload::Bytes(b) => PayloadHash::Hex(hex_lower(&sha256(b))),
         Payload::Precomputed(h) => {
-            if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if !is_hex64(h) {
                 return Err(ErrorKind::InvalidPayloadHash { hash: h.to_owned() }.into());
             }
             let mut out = ArrayString::new();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::canonical::CanonicalParts;
 use crate::credentials::Credentials;
-use crate::encode::decode_query_component;
+use crate::encode::{decode_query_component, is_hex64};
 use crate::error::{Error, ErrorKind, Result};
 use crate::post_policy::{PolicyCondition, PostPolicy, check_bucket};
 use crate::request::Request;
@@ -811,10 +811,6 @@ impl UploadRules {
 
 fn refuse(reason: String) -> crate::Error {
     ErrorKind::UploadRefused { reason }.into()
-}
-
-fn is_hex64(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// A canonical URI decoded (`%XY` only; `+` is a plus in a path).

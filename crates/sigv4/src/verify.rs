@@ -539,7 +539,7 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
             ReceivedBody::Unknown => None,
         };
         match sent {
-            Some(h) if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Some(h) if crate::encode::is_hex64(h) => {
                 if body_hash
                     .as_deref()
                     .is_some_and(|b| !b.eq_ignore_ascii_case(h))

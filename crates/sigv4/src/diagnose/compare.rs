@@ -5,7 +5,9 @@ use base64::Engine as _;
 
 use super::{Cause, DiffLine, Finding, diff_lines, finding, is_presign_param, pair};
 use crate::canonical::remove_dot_segments;
-use crate::encode::{decode_query_component, encode_into, hex_lower, hex_val, is_unreserved};
+use crate::encode::{
+    decode_query_component, encode_into, hex_lower, hex_val, is_hex64, is_unreserved,
+};
 use crate::sha::sha256;
 use crate::{CanonicalParts, EMPTY_SHA256};
 
@@ -150,17 +152,13 @@ fn payload_finding(tp: &CanonicalParts<'_>, rp: &CanonicalParts<'_>, f: &mut Vec
     } else if theirs.eq_ignore_ascii_case(expected) {
         let msg = "the payload hash is in upper-case hex: use lower-case hex";
         f.push(finding(Cause::PayloadHashWrong, msg, ev));
-    } else if theirs == EMPTY_SHA256 && is_sha256_hex(expected) {
+    } else if theirs == EMPTY_SHA256 && is_hex64(expected) {
         let msg = "the empty body's hash was signed, but the request has a body";
         f.push(finding(Cause::EmptyPayloadHashForBody, msg, ev));
     } else {
         let msg = format!("payload hash {theirs:?}, expected {expected:?}");
         f.push(finding(Cause::PayloadHashWrong, msg, ev));
     }
-}
-
-fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The canonical URI differs: the other family's rules (S3 signs the path as sent;

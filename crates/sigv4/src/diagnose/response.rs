@@ -43,13 +43,13 @@ pub struct AwsError {
 
 impl std::fmt::Debug for AwsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use super::redact_text;
+        use crate::sign::redact_token;
         f.debug_struct("AwsError")
             .field("code", &self.code)
-            .field("message", &self.message.as_deref().map(redact_text))
+            .field("message", &self.message.as_deref().map(redact_token))
             .field(
                 "canonical_request",
-                &self.canonical_request.as_deref().map(redact_text),
+                &self.canonical_request.as_deref().map(redact_token),
             )
             .field("string_to_sign", &self.string_to_sign)
             .field("signature_provided", &self.signature_provided)
