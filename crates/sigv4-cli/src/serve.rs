@@ -237,12 +237,56 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     {
         eprintln!("{TEMPORARY_NOTE}");
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| CliError::new(Exit::Network, format!("serve: {e}")))?;
+    let head_timeout = Duration::from_secs(config.request_timeout_seconds);
+    serve_connections(listener, app, head_timeout).await;
     eprintln!("sigv4 serve: stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Answers HTTP/1.1 connections until Ctrl-C or SIGTERM, then lets the requests in flight
+/// finish. A connection is closed when a request head (or, between requests, the next
+/// one) takes longer than `head_timeout` to arrive: `axum::serve` sets no such limit, so
+/// a client sending half a head, or nothing, held its connection for good. The body's
+/// limit is the router's `TimeoutLayer`.
+async fn serve_connections(listener: tokio::net::TcpListener, app: Router, head_timeout: Duration) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(head_timeout);
+    let graceful = GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown());
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => {
+                    // Out of file descriptors, or a connection reset before it was
+                    // taken: wait a little rather than spin, as axum::serve does.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A connection's errors (reset, timed out, malformed) end that connection only.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Ctrl-C or SIGTERM: stop taking connections, finish the ones in flight.

@@ -116,6 +116,47 @@ fn a_body_that_never_comes_times_out() {
     );
 }
 
+/// Connections that send half a request head, or nothing at all, are closed after
+/// request_timeout_seconds: a slow client can't hold connections for good (the body
+/// timeout above starts only once the head has come).
+#[test]
+fn a_head_that_never_ends_and_an_idle_connection_are_closed() {
+    let (server, _log) = start_with(&[], "request_timeout_seconds = 1");
+    let half = format!("POST /sign HTTP/1.1\r\nHost: {}\r\nX-Slow: ", server.addr);
+    for sent in [half.as_str(), ""] {
+        let mut stream = TcpStream::connect(&server.addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream.write_all(sent.as_bytes()).expect("head");
+        let started = std::time::Instant::now();
+        let mut answer = Vec::new();
+        let read = stream.read_to_end(&mut answer);
+        let waited = started.elapsed();
+        assert!(
+            read.is_ok() && waited < Duration::from_secs(5),
+            "sent {sent:?}: {read:?} after {waited:?}"
+        );
+    }
+    // A keep-alive connection is closed too once it has been idle that long.
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let get = format!("GET /health HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+    stream.write_all(get.as_bytes()).expect("request");
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text:?}");
+    assert!(
+        read.is_ok() && started.elapsed() < Duration::from_secs(5),
+        "{read:?} after {:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn temporary_credentials_are_named_at_start_without_the_token() {
     let token = "FwoGZXIvYXdzEXAMPLEsessionTOKEN";
