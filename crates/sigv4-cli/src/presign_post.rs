@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::json;
-use sigv4::{PolicyCondition, SigningParams, UploadTarget};
+use sigv4::{PolicyCondition, PostForm, SigningParams, UploadTarget};
 
 use crate::args::parse_time;
 use crate::creds::{self, CredentialFlags, Environment};
@@ -70,20 +70,14 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         (None, Some(p)) => format!("{p}${{filename}}"),
         (None, None) => return Err(CliError::usage("give --key or --key-prefix")),
     };
-    let mut conditions = vec![PolicyCondition::content_length_range(0, args.max_size)];
+    let mut form = PostForm::new(&url, &args.bucket, &key)
+        .with_condition(PolicyCondition::content_length_range(0, args.max_size));
     if let Some(prefix) = &args.content_type_prefix {
-        conditions.push(PolicyCondition::starts_with("Content-Type", prefix));
+        form = form.with_condition(PolicyCondition::starts_with("Content-Type", prefix));
     }
     let params = SigningParams::new(&found.credentials, &region, "s3", time)?;
-    let post = sigv4::Signer::new().presign_post(
-        &url,
-        &args.bucket,
-        &key,
-        &[],
-        conditions,
-        &params,
-        Duration::from_secs(args.expires),
-    )?;
+    let post =
+        sigv4::Signer::new().presign_post(&form, &params, Duration::from_secs(args.expires))?;
     if args.html {
         outln!("{}", html_form(&post, args.content_type_prefix.as_deref()))?;
     } else {

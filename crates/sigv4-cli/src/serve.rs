@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sigv4::{
-    Credentials, ErrorKind, PolicyCondition, Request, Signer, SigningParams, SigningTime,
+    Credentials, ErrorKind, PolicyCondition, PostForm, Request, Signer, SigningParams, SigningTime,
     UploadAnswer, UploadRules,
 };
 
@@ -533,14 +533,12 @@ fn presign_answer(
             let post = state
                 .signer
                 .presign_post(
-                    base,
-                    bucket,
-                    &ask.key,
-                    &[("Content-Type", content_type)],
-                    vec![PolicyCondition::content_length_range(
-                        0,
-                        ask.size.unwrap_or(rules.max_size),
-                    )],
+                    &PostForm::new(base, bucket, &ask.key)
+                        .with_field("Content-Type", content_type)
+                        .with_condition(PolicyCondition::content_length_range(
+                            0,
+                            ask.size.unwrap_or(rules.max_size),
+                        )),
                     &params,
                     Duration::from_secs(expires),
                 )

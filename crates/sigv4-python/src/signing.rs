@@ -9,7 +9,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use sigv4::{
-    Endpoint, Payload, PolicyCondition, Request, Rules, Settings, SignedRequest, Signer,
+    Endpoint, Payload, PolicyCondition, PostForm, Request, Rules, Settings, SignedRequest, Signer,
     SigningParams, SigningSteps,
 };
 
@@ -455,8 +455,12 @@ pub fn presign_post<'py>(
     let expires = Duration::from_secs(expires);
     let creds = &credentials.get().inner;
     let params = SigningParams::new(creds, &region, "s3", time).map_err(|e| error(py, e))?;
+    let mut form = PostForm::new(url, bucket, key).with_fields(&fields);
+    for condition in parsed {
+        form = form.with_condition(condition);
+    }
     let post = SIGNER
-        .presign_post(url, bucket, key, &fields, parsed, &params, expires)
+        .presign_post(&form, &params, expires)
         .map_err(|e| error(py, e))?;
     let out = PyDict::new(py);
     out.set_item("url", &post.url)?;

@@ -55,7 +55,7 @@
 //! - **aws-chunked uploads** (signed chunks, trailing checksums): [`ChunkedLayout`] for
 //!   the length and headers, [`ChunkSigner`] for the chunks, [`ChunkedDecoder`] to read
 //!   and check one.
-//! - **S3 POST policies** (browser form uploads): [`Signer::presign_post`],
+//! - **S3 POST policies** (browser form uploads): [`Signer::presign_post`] of a [`PostForm`],
 //!   [`PostPolicy`] (build, parse, check a form as S3 does), [`UploadRules`] for a
 //!   signing endpoint that signs only what its rules allow.
 //! - **Verifying** requests as AWS does: [`Verifier`], with [`RawRequest`] to read one
@@ -104,7 +104,7 @@ pub use endpoint::Endpoint;
 pub use error::{Error, ErrorKind, Result};
 pub use key::{KeyCache, SigningKey};
 pub use post_policy::{
-    MAX_POLICY_BYTES, PolicyCondition, PostPolicy, PresignedPost, sign_post_policy,
+    MAX_POLICY_BYTES, PolicyCondition, PostForm, PostPolicy, PresignedPost, sign_post_policy,
 };
 pub use raw::RawRequest;
 pub use request::{Payload, Request};

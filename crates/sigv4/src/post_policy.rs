@@ -583,9 +583,9 @@ pub fn sign_post_policy(key: &SigningKey, policy_base64: &str) -> String {
 /// ```
 /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
 /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20151229T000000Z")?)?;
-/// let post = sigv4::Signer::new().presign_post(
-///     "https://examplebucket.s3.amazonaws.com/", "examplebucket", "uploads/${filename}",
-///     &[], Vec::new(), &params, std::time::Duration::from_secs(3600))?;
+/// let form = sigv4::PostForm::new(
+///     "https://examplebucket.s3.amazonaws.com/", "examplebucket", "uploads/${filename}");
+/// let post = sigv4::Signer::new().presign_post(&form, &params, std::time::Duration::from_secs(3600))?;
 /// assert_eq!(post.fields[0], ("key".to_string(), "uploads/${filename}".to_string()));
 /// # Ok::<(), sigv4::Error>(())
 /// ```
@@ -629,39 +629,197 @@ impl fmt::Debug for PresignedPost {
     }
 }
 
+/// A browser upload form for [`Signer::presign_post`] to sign: the URL it is POSTed to
+/// (the bucket's endpoint), the bucket, the object key, and any extra form fields and
+/// policy conditions.
+///
+/// The key is exact, or a prefix when it ends with `${filename}` (S3 puts the file's
+/// name there). Each extra field is sent in the form and, unless a condition names it,
+/// signed as an exact-match condition. `Debug` hides a session token's value.
+///
+/// ```
+/// use sigv4::{PolicyCondition, PostForm};
+/// let form = PostForm::new("https://examplebucket.s3.amazonaws.com/", "examplebucket", "photos/${filename}")
+///     .with_field("Content-Type", "image/jpeg")
+///     .with_condition(PolicyCondition::content_length_range(1, 5 << 20));
+/// assert_eq!(form.key(), "photos/${filename}");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostForm<'a> {
+    url: &'a str,
+    bucket: &'a str,
+    key: &'a str,
+    fields: Vec<(&'a str, &'a str)>,
+    conditions: Vec<PolicyCondition>,
+}
+
+impl<'a> PostForm<'a> {
+    /// A form that uploads to `key` (or under a `${filename}` prefix) in `bucket`,
+    /// POSTed to `url`. Checked when signed: `url` an http(s) URL with a host, `bucket`
+    /// a valid S3 bucket name.
+    ///
+    /// ```
+    /// let form = sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k.txt");
+    /// assert_eq!((form.url(), form.bucket()), ("https://bkt.s3.amazonaws.com/", "bkt"));
+    /// ```
+    pub fn new(url: &'a str, bucket: &'a str, key: &'a str) -> Self {
+        PostForm {
+            url,
+            bucket,
+            key,
+            fields: Vec::new(),
+            conditions: Vec::new(),
+        }
+    }
+
+    /// Adds a form field (`Content-Type`, `acl`, `success_action_status`, ...), signed as
+    /// an exact-match condition unless a condition names it. The fields the signer
+    /// writes itself (`key`, `policy`, `x-amz-*` of the signature) are refused when signed.
+    ///
+    /// ```
+    /// let form = sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k.txt")
+    ///     .with_field("acl", "private");
+    /// assert_eq!(form.fields(), &[("acl", "private")]);
+    /// ```
+    #[must_use]
+    pub fn with_field(mut self, name: &'a str, value: &'a str) -> Self {
+        self.fields.push((name, value));
+        self
+    }
+
+    /// Adds each of `fields`, as [`PostForm::with_field`] does.
+    ///
+    /// ```
+    /// let form = sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k.txt")
+    ///     .with_fields(&[("acl", "private"), ("Content-Type", "text/plain")]);
+    /// assert_eq!(form.fields().len(), 2);
+    /// ```
+    #[must_use]
+    pub fn with_fields(mut self, fields: &[(&'a str, &'a str)]) -> Self {
+        self.fields.extend_from_slice(fields);
+        self
+    }
+
+    /// Adds a policy condition (a size range, a `starts-with`, ...). The bucket, key and
+    /// `x-amz-*` conditions are added by the signer.
+    ///
+    /// ```
+    /// use sigv4::PolicyCondition;
+    /// let form = sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k.txt")
+    ///     .with_condition(PolicyCondition::starts_with("Content-Type", "image/"));
+    /// assert_eq!(form.conditions().len(), 1);
+    /// ```
+    #[must_use]
+    pub fn with_condition(mut self, condition: PolicyCondition) -> Self {
+        self.conditions.push(condition);
+        self
+    }
+
+    /// The URL the form is POSTed to.
+    ///
+    /// ```
+    /// let form = sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k.txt");
+    /// assert_eq!(form.url(), "https://bkt.s3.amazonaws.com/");
+    /// ```
+    pub fn url(&self) -> &'a str {
+        self.url
+    }
+
+    /// The bucket.
+    ///
+    /// ```
+    /// assert_eq!(sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k").bucket(), "bkt");
+    /// ```
+    pub fn bucket(&self) -> &'a str {
+        self.bucket
+    }
+
+    /// The key, or the prefix ending with `${filename}`.
+    ///
+    /// ```
+    /// assert_eq!(sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k").key(), "k");
+    /// ```
+    pub fn key(&self) -> &'a str {
+        self.key
+    }
+
+    /// The extra form fields, in the order added.
+    ///
+    /// ```
+    /// assert!(sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k").fields().is_empty());
+    /// ```
+    pub fn fields(&self) -> &[(&'a str, &'a str)] {
+        &self.fields
+    }
+
+    /// The extra policy conditions, in the order added.
+    ///
+    /// ```
+    /// assert!(sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k").conditions().is_empty());
+    /// ```
+    pub fn conditions(&self) -> &[PolicyCondition] {
+        &self.conditions
+    }
+}
+
+/// Hides a session token field's value (conditions hide theirs).
+impl fmt::Debug for PostForm<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields: Vec<(&str, &str)> = self
+            .fields
+            .iter()
+            .map(|&(name, value)| {
+                let shown = if is_token_field(name.trim()) {
+                    "<redacted>"
+                } else {
+                    value
+                };
+                (name, shown)
+            })
+            .collect();
+        f.debug_struct("PostForm")
+            .field("url", &self.url)
+            .field("bucket", &self.bucket)
+            .field("key", &self.key)
+            .field("fields", &fields)
+            .field("conditions", &self.conditions)
+            .finish()
+    }
+}
+
 impl Signer {
-    /// Builds and signs a POST policy for a browser upload to `bucket` at `url`, as
-    /// boto3's `generate_presigned_post` does: `key` is exact, or a prefix when it ends
-    /// with `${filename}` (S3 puts the file's name there); `fields` are added to the form
-    /// and, unless `conditions` already name them, as exact-match conditions; the bucket,
-    /// key and `x-amz-*` conditions are added for you. `expires`: 1 s to 7 days.
+    /// Builds and signs the POST policy of a browser upload `form`, as boto3's
+    /// `generate_presigned_post` does: the form's fields become exact-match conditions
+    /// unless its conditions already name them, and the bucket, key and `x-amz-*`
+    /// conditions are added. `expires`: 1 s to 7 days.
     ///
     /// ```
     /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
     /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", sigv4::SigningTime::parse("20151229T000000Z")?)?;
-    /// use sigv4::PolicyCondition;
-    /// let post = sigv4::Signer::new().presign_post(
-    ///     "https://examplebucket.s3.amazonaws.com/", "examplebucket", "photos/cat.jpg",
-    ///     &[("Content-Type", "image/jpeg")],
-    ///     vec![PolicyCondition::content_length_range(1, 5 << 20)],
-    ///     &params, std::time::Duration::from_secs(600))?;
-    /// let form: Vec<(&str, &str)> = post.fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    /// use sigv4::{PolicyCondition, PostForm};
+    /// let form = PostForm::new("https://examplebucket.s3.amazonaws.com/", "examplebucket", "photos/cat.jpg")
+    ///     .with_field("Content-Type", "image/jpeg")
+    ///     .with_condition(PolicyCondition::content_length_range(1, 5 << 20));
+    /// let post = sigv4::Signer::new().presign_post(&form, &params, std::time::Duration::from_secs(600))?;
+    /// let fields: Vec<(&str, &str)> = post.fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     /// let later = sigv4::SigningTime::parse("20151229T000500Z")?;
-    /// assert!(post.policy.check("examplebucket", &form, 1000, later).is_ok());
-    /// assert!(post.policy.check("examplebucket", &form, 6 << 20, later).is_err());
+    /// assert!(post.policy.check("examplebucket", &fields, 1000, later).is_ok());
+    /// assert!(post.policy.check("examplebucket", &fields, 6 << 20, later).is_err());
     /// # Ok::<(), sigv4::Error>(())
     /// ```
-    #[allow(clippy::too_many_arguments)]
     pub fn presign_post(
         &self,
-        url: &str,
-        bucket: &str,
-        key: &str,
-        fields: &[(&str, &str)],
-        conditions: Vec<PolicyCondition>,
+        form: &PostForm<'_>,
         params: &SigningParams<'_>,
         expires: Duration,
     ) -> Result<PresignedPost> {
+        let PostForm {
+            url,
+            bucket,
+            key,
+            ref fields,
+            ref conditions,
+        } = *form;
         check_bucket(bucket)?;
         // The form's action: an http(s) URL with a host.
         crate::request::Request::new("POST", url)?;
@@ -672,7 +830,7 @@ impl Signer {
                 .any(|own| own.eq_ignore_ascii_case(name.trim()))
         }) {
             return Err(invalid(format!(
-                "the field {name:?} is written from presign_post's own arguments: leave it out of the fields"
+                "the field {name:?} is written by presign_post itself: leave it out of the form's fields"
             )));
         }
         check_expiry(expires)?;
@@ -691,7 +849,7 @@ impl Signer {
             Some(prefix) => policy.with(PolicyCondition::starts_with("key", prefix)),
             None => policy.with(PolicyCondition::equals("key", key)),
         };
-        for (name, value) in fields {
+        for &(name, value) in fields {
             let named = conditions
                 .iter()
                 .any(|c| c.field().is_some_and(|f| f.eq_ignore_ascii_case(name)));
@@ -700,7 +858,7 @@ impl Signer {
             }
         }
         for condition in conditions {
-            policy = policy.with(condition);
+            policy = policy.with(condition.clone());
         }
         let amz: Vec<(&str, &str)> = [
             Some(("x-amz-algorithm", ALGORITHM)),

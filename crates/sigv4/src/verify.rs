@@ -667,8 +667,9 @@ impl<F: Fn(&str) -> Option<Credentials>> Verifier<F> {
     /// # let creds = sigv4::Credentials::new("AKIDEXAMPLE", "secret")?;
     /// # let now = sigv4::SigningTime::parse("20151229T000000Z")?;
     /// # let params = sigv4::SigningParams::new(&creds, "us-east-1", "s3", now)?;
-    /// let post = sigv4::Signer::new().presign_post("https://bkt.s3.amazonaws.com/", "bkt", "k.txt", &[],
-    ///     vec![sigv4::PolicyCondition::content_length_range(0, 10)], &params, std::time::Duration::from_secs(60))?;
+    /// let form = sigv4::PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k.txt")
+    ///     .with_condition(sigv4::PolicyCondition::content_length_range(0, 10));
+    /// let post = sigv4::Signer::new().presign_post(&form, &params, std::time::Duration::from_secs(60))?;
     /// let form: Vec<(&str, &str)> = post.fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     /// let verifier = sigv4::Verifier::new(|_: &str| Some(creds.clone()));
     /// assert!(verifier.verify_post("bkt", &form, 5, now).is_ok());

@@ -129,7 +129,7 @@ fn policies_the_parser_refuses() {
 /// http(s) URL, with errors that say so; names S3 takes pass.
 #[test]
 fn presign_post_checks_the_bucket_and_the_url() {
-    use sigv4::{Credentials, ErrorKind, Signer, SigningParams};
+    use sigv4::{Credentials, ErrorKind, PostForm, Signer, SigningParams};
     use std::time::Duration;
     let creds = Credentials::new("AKIDEXAMPLE", "secret").expect("creds");
     let time = SigningTime::parse("20151229T000000Z").expect("time");
@@ -137,11 +137,7 @@ fn presign_post_checks_the_bucket_and_the_url() {
     let post = |url: &str, bucket: &str| {
         Signer::new()
             .presign_post(
-                url,
-                bucket,
-                "k.txt",
-                &[],
-                vec![],
+                &PostForm::new(url, bucket, "k.txt"),
                 &params,
                 Duration::from_secs(60),
             )
@@ -173,15 +169,13 @@ fn presign_post_checks_the_bucket_and_the_url() {
     }
     // A field presign_post writes itself would contradict the policy.
     for own in ["key", "Bucket", "x-amz-date", "policy"] {
-        let made = Signer::new().presign_post(
+        let form = PostForm::new(
             "https://abc.s3.amazonaws.com/",
             "abc",
             "uploads/${filename}",
-            &[(own, "other")],
-            vec![],
-            &params,
-            Duration::from_secs(60),
-        );
+        )
+        .with_field(own, "other");
+        let made = Signer::new().presign_post(&form, &params, Duration::from_secs(60));
         match made.map_err(|e| (e.kind().clone(), e.to_string())) {
             Err((ErrorKind::InvalidPolicy { .. }, text)) => {
                 assert!(text.contains(&format!("the field {own:?}")), "{text}");

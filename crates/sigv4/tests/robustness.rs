@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use sigv4::{
-    Credentials, ErrorKind, Payload, Request, SessionToken, Settings, Signer, SigningParams,
-    SigningTime,
+    Credentials, ErrorKind, Payload, PostForm, Request, SessionToken, Settings, Signer,
+    SigningParams, SigningTime,
 };
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -188,11 +188,7 @@ fn secrets_never_show() {
     let params = SigningParams::new(&creds, "us-east-1", "s3", time()).expect("params");
     let post = signer
         .presign_post(
-            "https://bkt.s3.amazonaws.com/",
-            "bkt",
-            "k.txt",
-            &[],
-            vec![],
+            &PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k.txt"),
             &params,
             Duration::from_secs(600),
         )
@@ -216,7 +212,20 @@ fn secrets_never_show() {
         .expect_err("no token");
     let debug_post = format!("{post:?}");
     assert!(!debug_post.contains(&signature), "{debug_post}");
+    // A form that carries a token field (refused when signed) hides it in Debug too.
+    let with_token = PostForm::new("https://bkt.s3.amazonaws.com/", "bkt", "k.txt")
+        .with_field("X-Amz-Security-Token", TOKEN)
+        .with_condition(sigv4::PolicyCondition::equals(
+            "x-amz-security-token",
+            TOKEN,
+        ));
+    assert!(
+        signer
+            .presign_post(&with_token, &params, Duration::from_secs(600))
+            .is_err()
+    );
     shown.extend([
+        format!("{with_token:?}"),
         debug_post,
         format!("{:?}", post.policy),
         format!("{:?}", post.policy.conditions()),

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use sigv4::{Credentials, PolicyCondition, Signer, SigningParams, SigningTime, Verifier};
+use sigv4::{Credentials, PolicyCondition, PostForm, Signer, SigningParams, SigningTime, Verifier};
 
 /// A labelled change: fields, file size, time.
 type Change = (&'static str, Vec<(String, String)>, u64, SigningTime);
@@ -80,14 +80,14 @@ fn our_forms() -> Vec<Form> {
             };
             let post = Signer::new()
                 .presign_post(
-                    "https://ourbucket.s3.eu-west-1.amazonaws.com/",
-                    "ourbucket",
-                    &key,
-                    &[("Content-Type", "image/png")],
-                    vec![
-                        PolicyCondition::content_length_range(0, max_size),
-                        PolicyCondition::starts_with("Content-Type", "image/"),
-                    ],
+                    &PostForm::new(
+                        "https://ourbucket.s3.eu-west-1.amazonaws.com/",
+                        "ourbucket",
+                        &key,
+                    )
+                    .with_field("Content-Type", "image/png")
+                    .with_condition(PolicyCondition::content_length_range(0, max_size))
+                    .with_condition(PolicyCondition::starts_with("Content-Type", "image/")),
                     &params,
                     Duration::from_secs(600),
                 )
