@@ -7,7 +7,7 @@
 //! length from 0 to 300 bytes.
 
 use sha2::block_api::compress256;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 /// SHA-256's initial state (FIPS 180-4, 5.3.3).
 const IV: [u32; 8] = [
@@ -83,6 +83,20 @@ impl HmacKey {
     pub(crate) fn mac(&self, data: &[u8]) -> [u8; 32] {
         finish(self.outer, 64, &finish(self.inner, 64, data))
     }
+
+    /// The inner state after a message's first block: with [`HmacKey::mac_after`], the
+    /// MAC of messages that start with the same block costs one block less.
+    pub(crate) fn after_block(&self, block: &[u8; 64]) -> Zeroizing<[u32; 8]> {
+        let mut state = Zeroizing::new(self.inner);
+        compress256(&mut state, &[*block]);
+        state
+    }
+
+    /// HMAC-SHA256 of a message whose first block gave `state` ([`HmacKey::after_block`])
+    /// and whose other bytes are `rest`.
+    pub(crate) fn mac_after(&self, state: &[u32; 8], rest: &[u8]) -> [u8; 32] {
+        finish(self.outer, 64, &finish(*state, 128, rest))
+    }
 }
 
 impl Drop for HmacKey {
@@ -125,6 +139,14 @@ mod tests {
                 slow.update(&data);
                 let want: [u8; 32] = slow.finalize().into_bytes().into();
                 assert_eq!(fast.mac(&data), want, "key {key_len}, length {n}");
+                if let Some((first, rest)) = data.split_first_chunk::<64>() {
+                    let state = fast.after_block(first);
+                    assert_eq!(
+                        fast.mac_after(&state, rest),
+                        want,
+                        "key {key_len}, length {n}"
+                    );
+                }
             }
         }
     }

@@ -967,9 +967,11 @@ impl Signer {
         buf.push('\n');
         push_hex(&mut buf, &hash);
         let string_to_sign = Span::new(sts_start..buf.len());
-        let mac = self
-            .signing_key(params)
-            .sign_raw(string_to_sign.of(&buf).as_bytes());
+        let mac = self.keys.mac(
+            params.credentials,
+            (params.time.date_stamp(), params.region, params.service),
+            string_to_sign.of(&buf).as_bytes(),
+        );
         buf.push('\n');
         let start = buf.len();
         push_hex(&mut buf, &mac);
