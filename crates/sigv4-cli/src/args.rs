@@ -114,11 +114,12 @@ impl RequestFlags {
                     format!("{}: not a regular file", path.display()),
                 ));
             }
-            // As curl: a URL ending in '/' gets the file's name.
+            // As curl: a URL ending in '/' gets the file's name, percent-encoded (a '#',
+            // '?' or '%' in it would otherwise cut or change the key).
             if url_path_ends_with_slash(&url)
                 && let Some(name) = path.file_name().and_then(|n| n.to_str())
             {
-                url = append_to_path(&url, name);
+                url = append_to_path(&url, &sigv4::uri_encode(name, true));
             }
             (Body::File(path.clone(), meta.len()), Some("PUT"))
         } else {

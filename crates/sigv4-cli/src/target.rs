@@ -219,11 +219,16 @@ pub fn sign(
         (Body::File(..), false, None) => Payload::Unsigned,
         (Body::None, false, _) => Payload::Empty,
     };
-    let request = Request::new(&prepared.method, &prepared.url)?
+    let mut request = Request::new(&prepared.method, &prepared.url)?
         .with_headers(&header_refs)
         .with_payload(payload);
     let mut settings = Settings::default();
     settings.rules = rules_flag(rules);
+    if settings.rules.resolve(&scope.service) == Rules::S3 {
+        // S3 checks the signature against the key it decoded, encoded anew: send and sign
+        // the path in that form, whatever escapes the URL was typed with.
+        request = request.with_s3_path();
+    }
     let params = SigningParams::new(credentials, &scope.region, &scope.service, time)?
         .with_settings(settings);
     let signer = Signer::new();

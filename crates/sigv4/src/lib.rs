@@ -100,6 +100,7 @@ pub use credentials::Credentials;
 pub use diagnose::{
     AwsError, Cause, Comparison, DiagnoseInput, Diagnosis, DiffLine, Finding, SentRequest, diagnose,
 };
+pub use encode::uri_encode;
 pub use endpoint::Endpoint;
 pub use error::{Error, ErrorKind, Result};
 pub use key::{KeyCache, SigningKey};

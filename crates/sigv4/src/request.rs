@@ -196,6 +196,36 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// The same request with its path in the form S3 checks a signature against: each
+    /// `%XY` decoded and a `+` read as a space (S3 reads a path so; AWS's object URLs
+    /// write a space as `+`), then every byte but the unreserved characters and `/`
+    /// encoded with upper-case hex ([`crate::uri_encode`]). A literal `+` is `%2B`.
+    ///
+    /// S3 decodes the object key from the path and encodes it anew to check a
+    /// signature, so a path sent and signed as typed (`/a%7e`, `/a!`, `/%41`) is refused
+    /// with SignatureDoesNotMatch, while `/a~`, `/a%21` and `/A` pass. The signer signs
+    /// an S3 path as it will be sent, as botocore does (its URLs are built from keys in
+    /// this form already): call this on an S3 URL a person typed, and send
+    /// [`Request::url`]. The key is unchanged for S3 (`%2F` becomes `/`, the same key).
+    /// Not for other services: their paths are canonicalized by other rules.
+    ///
+    /// ```
+    /// let req = sigv4::Request::new("PUT", "https://b.s3.amazonaws.com/a!%7e/%41+b%2Fc%2B")?.with_s3_path();
+    /// assert_eq!(req.url(), "https://b.s3.amazonaws.com/a%21~/A%20b/c%2B");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_s3_path(mut self) -> Self {
+        let normalized = match crate::encode::s3_path(&self.path) {
+            Cow::Owned(path) => Some(path),
+            Cow::Borrowed(_) => None,
+        };
+        if let Some(path) = normalized {
+            self.path = Cow::Owned(path);
+        }
+        self
+    }
+
     /// The same request with this payload.
     ///
     /// ```
