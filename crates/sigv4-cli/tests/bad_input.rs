@@ -94,3 +94,27 @@ fn an_unknown_host_asks_only_for_what_is_missing() {
     assert!(stderr.contains("add --service NAME"), "{stderr}");
     assert!(!stderr.contains("--region"), "{stderr}");
 }
+
+/// A presigned URL given to `curl` or `sign` is refused before anything is sent: adding
+/// an Authorization header to it makes a request AWS refuses (signed twice).
+#[test]
+fn a_presigned_url_is_not_signed_again() {
+    let (code, url, stderr) = sigv4(&[
+        "presign",
+        "--time",
+        "20150830T123600Z",
+        "https://examplebucket.s3.amazonaws.com/a.txt",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let url = url.trim();
+    for command in ["curl", "sign"] {
+        let (code, stdout, stderr) = sigv4(&[command, url]);
+        assert_eq!(code, Some(2), "{command}: {stderr}");
+        assert!(stdout.is_empty(), "{command}: {stdout}");
+        assert!(
+            stderr.contains("presigned already") && stderr.contains("X-Amz-"),
+            "{command}: {stderr}"
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{command}: {stderr}");
+    }
+}

@@ -107,6 +107,12 @@ pub enum ErrorKind {
         /// The parameter, such as `X-Amz-Signature`.
         name: String,
     },
+    /// A URL to sign with headers is presigned already: it carries a signature in its
+    /// query, and AWS refuses a request that is signed twice.
+    AlreadyPresigned {
+        /// The parameter found, such as `X-Amz-Signature`.
+        name: String,
+    },
     /// A bucket name S3 does not accept (3 to 63 lower-case letters, digits, dots and
     /// hyphens, starting and ending with a letter or digit).
     InvalidBucket {
@@ -355,6 +361,10 @@ impl fmt::Display for Error {
             ErrorKind::QueryConflict { name } => write!(
                 f,
                 "the URL already has a {name} parameter: presign the URL without its old signature"
+            ),
+            ErrorKind::AlreadyPresigned { name } => write!(
+                f,
+                "the URL is presigned already (it has {name}): send it as it is, without signing, or drop its X-Amz-* parameters to sign it with headers"
             ),
             ErrorKind::InvalidBucket { name, reason } => {
                 write!(f, "invalid bucket name {name:?}: {reason}")

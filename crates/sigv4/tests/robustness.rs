@@ -129,6 +129,30 @@ fn bad_input_is_a_typed_error() {
         .presign(&presigned, &params, Duration::from_secs(60))
         .expect_err("must be refused");
     assert!(matches!(err.kind(), ErrorKind::QueryConflict { .. }));
+    // Header signing refuses a presigned URL too, however its marks are spelled; other
+    // X-Amz-* parameters and look-alikes pass.
+    for url in [
+        "https://h/?X-Amz-Signature=abc",
+        "https://h/?a=1&X-Amz-Credential=AKID%2F20150830",
+        "https://h/?X-%41mz-Algorithm=AWS4-HMAC-SHA256",
+    ] {
+        let presigned = Request::new("GET", url).expect("request");
+        let err = signer.sign(&presigned, &params).expect_err(url);
+        assert!(
+            matches!(err.kind(), ErrorKind::AlreadyPresigned { .. }),
+            "{url}"
+        );
+        assert!(err.to_string().contains("presigned already"), "{err}");
+    }
+    for url in [
+        "https://h/?X-Amz-Target=x",
+        "https://h/?x-amz-signature-version=2",
+        "https://h/?a=X-Amz-Signature",
+        "https://h/?a=%41",
+    ] {
+        let plain = Request::new("GET", url).expect("request");
+        assert!(signer.sign(&plain, &params).is_ok(), "{url}");
+    }
     let hashed = req.clone().with_payload(Payload::Precomputed("abc"));
     let err = signer.sign(&hashed, &params).expect_err("must be refused");
     assert!(matches!(err.kind(), ErrorKind::InvalidPayloadHash { .. }));
