@@ -52,6 +52,15 @@ fn presign_post_refuses_bad_buckets_and_endpoints() {
         stdout.contains("\"url\":\"https://abc.s3.us-east-1.amazonaws.com/\""),
         "{stdout}"
     );
+    // A bucket with dots goes path-style: AWS's certificate does not cover
+    // my.dotted.bucket.s3.us-east-1.amazonaws.com.
+    let (code, stdout, stderr) =
+        post(&["--bucket", "my.dotted.bucket", "--time", "20151229T000000Z"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("\"url\":\"https://s3.us-east-1.amazonaws.com/my.dotted.bucket/\""),
+        "{stdout}"
+    );
 }
 
 #[test]

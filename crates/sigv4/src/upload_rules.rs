@@ -47,7 +47,9 @@ impl UploadTarget {
     ///
     /// With an `endpoint` (an S3-compatible store: `http://127.0.0.1:9000`, scheme and
     /// host only) the bucket is addressed path-style at that host; without one, on AWS
-    /// at `https://BUCKET.s3.REGION.amazonaws.com/`. The bucket's name must be one S3
+    /// at `https://BUCKET.s3.REGION.amazonaws.com/`, or path-style at
+    /// `https://s3.REGION.amazonaws.com/BUCKET/` for a name with dots (which AWS's TLS
+    /// certificates do not cover in the host). The bucket's name must be one S3
     /// accepts ([`ErrorKind::InvalidBucket`](crate::ErrorKind::InvalidBucket)); an
     /// endpoint with another scheme, a path, a query or a fragment is refused
     /// ([`ErrorKind::InvalidEndpoint`](crate::ErrorKind::InvalidEndpoint)).
@@ -57,6 +59,9 @@ impl UploadTarget {
     /// let (target, url) = UploadTarget::locate("uploads", None, "eu-west-1")?;
     /// assert_eq!(target, UploadTarget::new("uploads", "uploads.s3.eu-west-1.amazonaws.com", false));
     /// assert_eq!(url, "https://uploads.s3.eu-west-1.amazonaws.com/");
+    /// let (target, url) = UploadTarget::locate("my.uploads", None, "eu-west-1")?;
+    /// assert_eq!(target, UploadTarget::new("my.uploads", "s3.eu-west-1.amazonaws.com", true));
+    /// assert_eq!(url, "https://s3.eu-west-1.amazonaws.com/my.uploads/");
     /// let (target, url) = UploadTarget::locate("uploads", Some("http://127.0.0.1:9000/"), "us-east-1")?;
     /// assert_eq!(target, UploadTarget::new("uploads", "127.0.0.1:9000", true));
     /// assert_eq!(url, "http://127.0.0.1:9000/uploads/");
@@ -68,6 +73,13 @@ impl UploadTarget {
         // Also in AWS's host name, which a '/' in it would cut short.
         check_scope_part("region", region)?;
         let (target, url) = match endpoint {
+            // AWS's TLS certificates cover one label before .s3.REGION.amazonaws.com: a
+            // bucket with dots is reached path-style over HTTPS, as the SDKs do.
+            None if bucket.contains('.') => {
+                let host = format!("s3.{region}.amazonaws.com");
+                let url = format!("https://{host}/{bucket}/");
+                (UploadTarget::new(bucket, &host, true), url)
+            }
             None => {
                 let host = format!("{bucket}.s3.{region}.amazonaws.com");
                 let url = format!("https://{host}/");
