@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use http_body_util::BodyExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -34,6 +35,13 @@ pub struct Args {
     /// No progress bar.
     #[arg(short = 's', long = "silent")]
     pub silent: bool,
+    /// Give up when the whole transfer (signing, sending, the answer) takes longer than
+    /// SECONDS (decimals allowed), exit 6. Default: no limit, as curl.
+    #[arg(short = 'm', long = "max-time", value_name = "SECONDS", value_parser = seconds)]
+    pub max_time: Option<Duration>,
+    /// Give up when a TCP connection takes longer than SECONDS to open, exit 6.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, default_value = "30")]
+    pub connect_timeout: Duration,
     /// With -T: stream the file aws-chunked (S3), each chunk signed as it is read, so
     /// there is no hashing pass; with --unsigned-payload, chunks are unsigned and
     /// --checksum is required (STREAMING-UNSIGNED-PAYLOAD-TRAILER).
@@ -101,7 +109,36 @@ pub fn progress_bar(len: u64, what: &str) -> Option<ProgressBar> {
     Some(bar)
 }
 
+/// A positive, finite number of seconds (`--max-time`, `--connect-timeout`).
+fn seconds(text: &str) -> std::result::Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 1e9)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            format!("{text:?}: give a number of seconds greater than 0, such as 30 or 2.5")
+        })
+}
+
 pub async fn run(args: Args) -> Result<ExitCode> {
+    let Some(limit) = args.max_time else {
+        return transfer(args).await;
+    };
+    match tokio::time::timeout(limit, transfer(args)).await {
+        Ok(done) => done,
+        Err(_) => Err(CliError::new(
+            Exit::Network,
+            format!(
+                "the transfer took longer than --max-time {} s",
+                limit.as_secs_f64()
+            ),
+        )),
+    }
+}
+
+/// Signs, sends and writes the answer: everything `--max-time` limits.
+async fn transfer(args: Args) -> Result<ExitCode> {
     let how = How {
         time: None,
         mode: Mode::Headers,
@@ -117,6 +154,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         mut signed,
         ..
     } = target::sign_flags(&args.request, how).await?;
+    let client = client.with_connect_timeout(args.connect_timeout);
     let host = signed.host.clone();
     if args.verbose {
         eprintln!("* credentials: {}", found.source);

@@ -39,7 +39,8 @@ Exit codes:
   3   no usable credentials (says where it looked)
   4   service or region unknown for this host: add --service and --region
   5   a file could not be read or written
-  6   no answer from the server (connection, TLS, timeout); `serve`: can't listen
+  6   no answer from the server (connection, TLS, --connect-timeout, --max-time);
+      `serve`: can't listen
   22  with --fail: the server answered with HTTP 400 or more (as curl)
 
 Credentials come from --access-key-id/--secret-access-key, then AWS_ACCESS_KEY_ID/
@@ -64,7 +65,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Send a signed request, with curl's flags (-X, -H, -d, --data-binary, -T, -o, -i, -v, --fail).
+    /// Send a signed request, with curl's flags (-X, -H, -d, --data-binary, -T, -o, -i, -v, -f, -m).
     ///
     /// Examples:
     ///   sigv4 curl 'https://polly.eu-west-1.amazonaws.com/v1/voices?LanguageCode=en-US'

@@ -99,14 +99,32 @@ pub struct Client {
     inner: HyperClient<hyper_rustls::HttpsConnector<HttpConnector>, Body>,
 }
 
+/// How long a TCP connection may take to open unless told otherwise.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl Client {
     pub fn new() -> Result<Client> {
+        Self::with_timeout(CONNECT_TIMEOUT)
+    }
+
+    /// The same client but for the time a TCP connection may take to open.
+    pub fn with_connect_timeout(self, timeout: Duration) -> Client {
+        if timeout == CONNECT_TIMEOUT {
+            return self;
+        }
+        Self::with_timeout(timeout).unwrap_or(self)
+    }
+
+    fn with_timeout(connect: Duration) -> Result<Client> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(connect));
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .build();
+            .wrap_connector(http);
         let inner = HyperClient::builder(TokioExecutor::new())
             // The Host header is set by the caller to exactly what was signed.
             .set_host(false)

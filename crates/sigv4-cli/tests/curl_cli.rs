@@ -175,3 +175,50 @@ fn sign_prints_one_of_each_signer_header() {
         );
     }
 }
+
+/// A server that takes the connection and never answers: `--max-time` gives up, exit 6
+/// with one line (there was no limit at all before); bad values are usage errors.
+#[test]
+fn max_time_gives_up_on_a_server_that_never_answers() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let held = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        std::thread::sleep(std::time::Duration::from_secs(4));
+        drop(stream);
+    });
+    let url = format!("http://127.0.0.1:{port}/bucket/key");
+    let started = std::time::Instant::now();
+    let out = sigv4(
+        &[
+            "curl",
+            "--service=s3",
+            "--region=us-east-1",
+            "-m",
+            "1.5",
+            &url,
+        ],
+        home.path(),
+        None,
+    );
+    let waited = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("--max-time 1.5 s"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(waited < std::time::Duration::from_secs(6), "{waited:?}");
+    for bad in ["0", "-1", "soon", "inf"] {
+        for flag in ["--max-time", "--connect-timeout"] {
+            let given = format!("{flag}={bad}");
+            let out = sigv4(&["curl", &given, &url], home.path(), None);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{flag} {bad}: {stderr}");
+            assert!(
+                stderr.contains("number of seconds"),
+                "{flag} {bad}: {stderr}"
+            );
+        }
+    }
+    let _ = held.join();
+}
