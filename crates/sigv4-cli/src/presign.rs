@@ -47,15 +47,35 @@ pub async fn run(mut args: Args) -> Result<ExitCode> {
         chunking: None,
     };
     let Job { scope, signed, .. } = target::sign_flags(&args.request, how).await?;
+    // Headers given with -H are signed into the URL: whoever uses it must send them.
+    let names: Vec<&str> = signed.steps.signed_headers().split(';').collect();
+    let required: Vec<(&str, &str)> = signed
+        .headers
+        .iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("host"))
+        .filter(|(n, _)| names.iter().any(|m| n.eq_ignore_ascii_case(m)))
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     if args.json {
         let mut value = crate::sign::to_json(&signed, &scope, &[]);
         if let Some(map) = value.as_object_mut() {
-            map.remove("headers");
+            let headers: serde_json::Map<String, serde_json::Value> = required
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).into()))
+                .collect();
+            map.insert("headers".into(), headers.into());
             map.insert("expires".into(), args.expires.into());
         }
         outln!("{value}")?;
     } else {
         outln!("{}", signed.url)?;
+        if !required.is_empty() {
+            let list: Vec<String> = required.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+            eprintln!(
+                "sigv4: note: the URL signs these headers; send them with it (curl -H '...'), or S3 answers SignatureDoesNotMatch: {}",
+                list.join("; ")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -317,3 +317,35 @@ fn every_sign_and_presign_help_example_runs() {
     assert!(ran >= 5, "{ran} examples");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Headers given to `presign` with -H are signed into the URL: the JSON lists them and
+/// the plain form names them on stderr, since the URL fails without them.
+#[test]
+fn presign_names_the_headers_the_url_needs() {
+    let dir = scratch("presign-headers");
+    let url = "https://examplebucket.s3.amazonaws.com/k.txt";
+    let base = ["presign", "-X", "PUT", "--time", "20150830T123600Z"];
+    let with_type = [&base[..], &["-H", "Content-Type: text/plain", url]].concat();
+    let out = sigv4_in(&dir, &[&with_type[..], &["--json"]].concat(), b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        json["headers"],
+        serde_json::json!({"Content-Type": "text/plain"})
+    );
+    let out = sigv4_in(&dir, &with_type, b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("X-Amz-SignedHeaders=content-type%3Bhost"));
+    assert!(
+        text(&out.stderr).contains("Content-Type: text/plain"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Nothing to add: nothing said.
+    let out = sigv4_in(&dir, &[&base[..], &[url]].concat(), b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+    let out = sigv4_in(&dir, &[&base[..], &[url, "--json"]].concat(), b"");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["headers"], serde_json::json!({}));
+}
