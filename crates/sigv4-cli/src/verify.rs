@@ -75,12 +75,9 @@ async fn check(args: Args) -> Result<ExitCode> {
                 Some(p) if p.as_os_str() == "-" => read_stdin()?,
                 Some(p) => std::fs::read(p).map_err(|e| CliError::file(p, &e))?,
             };
-            RawRequest::parse(&bytes).map_err(|e| {
-                CliError::usage(format!(
-                    "not an HTTP/1.1 request: {}",
-                    e.to_string().trim_start_matches("invalid URL: ")
-                ))
-            })?
+            // The core's message says "not an HTTP/1.1 request" already.
+            RawRequest::parse(&bytes)
+                .map_err(|e| CliError::usage(e.to_string().trim_start_matches("invalid URL: ")))?
         }
     };
     let env = Environment::from_process();
@@ -151,6 +148,13 @@ async fn check(args: Args) -> Result<ExitCode> {
                 )?;
             } else {
                 outln!("invalid: {e}")?;
+                // A presigned URL is for one method; --url checks it as GET unless told.
+                if args.url.is_some() && canonical.is_some() {
+                    outln!(
+                        "(checked as a {} request: if the URL is for another method, give it with --method)",
+                        args.method
+                    )?;
+                }
                 if let (Some(c), Some(s)) = (canonical, sts) {
                     outln!("\nThe verifier's canonical request (session token redacted):")?;
                     for line in c.split('\n') {

@@ -161,3 +161,44 @@ fn verify_checks_an_aws_chunked_body() {
         "{stdout}"
     );
 }
+
+/// A PUT URL checked without --method fails as GET: the answer says so and how to fix
+/// it; with --method PUT it passes. Unparsable input says what it is not once.
+#[test]
+fn verify_url_names_the_method_it_checked_and_garbage_is_named_once() {
+    let time = "--time=20150830T123600Z";
+    let url = sigv4(
+        &[
+            "presign",
+            "-X",
+            "PUT",
+            time,
+            "https://examplebucket.s3.amazonaws.com/k.txt",
+        ],
+        None,
+    );
+    assert!(url.status.success());
+    let url = String::from_utf8_lossy(&url.stdout).trim().to_owned();
+    let out = sigv4(&["verify", time, "--url", &url], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("checked as a GET request") && stdout.contains("--method"),
+        "{stdout}"
+    );
+    let out = sigv4(&["verify", time, "--method", "PUT", "--url", &url], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = sigv4(&["verify", time], Some(b"garbage\n"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.matches("not an HTTP/1.1 request").count(),
+        1,
+        "{stderr}"
+    );
+}
