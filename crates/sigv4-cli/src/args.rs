@@ -107,6 +107,11 @@ impl RequestFlags {
             }
             (Body::Memory(parts.join(&b'&')), Some("POST"))
         } else if let Some(path) = &self.upload_file {
+            if path.as_os_str() == "-" {
+                return Err(CliError::usage(
+                    "-T - (standard input) is not supported: an upload streams a file of known length; give a file, or --data-binary @- for a body small enough to hold in memory",
+                ));
+            }
             let meta = std::fs::metadata(path).map_err(|e| CliError::file(path, &e))?;
             if !meta.is_file() {
                 return Err(CliError::new(

@@ -35,6 +35,9 @@ pub struct Args {
     /// No progress bar.
     #[arg(short = 's', long = "silent")]
     pub silent: bool,
+    /// Taken for curl's -sS and -fsS: errors are always shown, on one line.
+    #[arg(short = 'S', long = "show-error")]
+    pub show_error: bool,
     /// Give up when the whole transfer (signing, sending, the answer) takes longer than
     /// SECONDS (decimals allowed), exit 6. Default: no limit, as curl.
     #[arg(short = 'm', long = "max-time", value_name = "SECONDS", value_parser = seconds)]

@@ -87,14 +87,16 @@ enum Command {
     ///
     /// Examples:
     ///   sigv4 presign https://my-bucket.s3.us-west-2.amazonaws.com/report.pdf
-    ///   sigv4 presign --method PUT --expires 600 https://my-bucket.s3.us-west-2.amazonaws.com/upload.bin
+    ///   sigv4 presign --method PUT --expires 600 \
+    ///     https://my-bucket.s3.us-west-2.amazonaws.com/upload.bin
     #[command(verbatim_doc_comment)]
     Presign(presign::Args),
     /// Print the URL and form fields of a browser upload to S3 (a signed POST policy),
     /// as JSON or, with --html, a ready form.
     ///
     /// Example:
-    ///   sigv4 presign-post --bucket my-bucket --key-prefix uploads/ --max-size 5000000 --content-type-prefix image/
+    ///   sigv4 presign-post --bucket my-bucket --key-prefix uploads/ \
+    ///     --max-size 5000000 --content-type-prefix image/
     #[command(verbatim_doc_comment)]
     PresignPost(presign_post::Args),
     /// Serve a signing endpoint for browser uploads (Fine Uploader's S3 v4 protocol, and

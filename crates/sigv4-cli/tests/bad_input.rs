@@ -127,3 +127,21 @@ fn a_presigned_url_is_not_signed_again() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{command}: {stderr}");
     }
 }
+
+/// curl habits: -T - is refused with what to do instead (it read a file named '-'), and
+/// -sS / -fsS are taken (clap refused -S).
+#[test]
+fn curl_habits_get_answers() {
+    let (code, stdout, stderr) = sigv4(&["curl", "-T", "-", "https://b.s3.amazonaws.com/k"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("--data-binary @-"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    for flags in ["-sS", "-fsS"] {
+        // Refused later, for the presigned URL: the flags themselves parse.
+        let url = "https://b.s3.amazonaws.com/k?X-Amz-Signature=x";
+        let (code, _, stderr) = sigv4(&["curl", flags, url]);
+        assert_eq!(code, Some(2), "{flags}: {stderr}");
+        assert!(stderr.contains("presigned already"), "{flags}: {stderr}");
+    }
+}
