@@ -59,6 +59,18 @@ pub fn scope(flags: &RequestFlags, host: &str, env: &Environment) -> Result<Scop
             )
         })?,
     };
+    // AWS's names are lower-case; a server compares them as they are, and answers with
+    // an error that does not say so.
+    for (flag, given) in [("--service", &flags.service), ("--region", &flags.region)] {
+        if let Some(name) = given
+            && name.bytes().any(|b| b.is_ascii_uppercase())
+        {
+            eprintln!(
+                "sigv4: warning: {flag} {name}: AWS's service and region names are lower-case ({}); signing with it as given",
+                name.to_ascii_lowercase()
+            );
+        }
+    }
     let origin = match (&flags.service, &flags.region, &inferred) {
         (None, None, Some(_)) => "read from the host".to_owned(),
         (Some(_), Some(_), _) => "from --service and --region".to_owned(),

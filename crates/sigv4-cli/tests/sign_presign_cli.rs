@@ -349,3 +349,52 @@ fn presign_names_the_headers_the_url_needs() {
     let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(json["headers"], serde_json::json!({}));
 }
+
+/// Upper-case service or region names are signed as given, with a warning each: AWS's
+/// are lower-case, and the server's error would not say so.
+#[test]
+fn upper_case_scope_names_are_warned_of() {
+    let dir = scratch("upper-case-scope");
+    let out = sigv4_in(
+        &dir,
+        &[
+            "sign",
+            TIME,
+            "--service",
+            "S3",
+            "--region",
+            "US-EAST-1",
+            "https://h.example/k",
+        ],
+        b"",
+    );
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("--service S3") && stderr.contains("(s3)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--region US-EAST-1") && stderr.contains("(us-east-1)"),
+        "{stderr}"
+    );
+    assert!(
+        text(&out.stdout).contains("/US-EAST-1/S3/aws4_request"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = sigv4_in(
+        &dir,
+        &[
+            "sign",
+            TIME,
+            "--service",
+            "s3",
+            "--region",
+            "us-east-1",
+            "https://h.example/k",
+        ],
+        b"",
+    );
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+}

@@ -405,8 +405,8 @@ impl fmt::Display for Error {
             }
             ErrorKind::ClockSkew { seconds, allowed } => write!(
                 f,
-                "the request's date is {} s {} now, more than the {allowed} s allowed",
-                seconds.unsigned_abs(),
+                "the request's date is {} {} now, more than the {allowed} s allowed",
+                span(seconds.unsigned_abs()),
                 if *seconds >= 0 { "before" } else { "after" }
             ),
             ErrorKind::SessionTokenMismatch => write!(
@@ -465,3 +465,38 @@ impl std::error::Error for Error {}
 /// assert!(time("20150830T123600Z").is_ok());
 /// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Seconds as a person reads them: `920 s`, `3 h 5 min (11100 s)`, `1127 days (97403615 s)`.
+fn span(seconds: u64) -> String {
+    match seconds {
+        0..3600 => format!("{seconds} s"),
+        3600..86_400 => format!(
+            "{} h {} min ({seconds} s)",
+            seconds / 3600,
+            seconds % 3600 / 60
+        ),
+        _ => format!("{} days ({seconds} s)", seconds / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_skew_reads_in_days_hours_or_seconds() {
+        for (seconds, want) in [
+            (920, "920 s before now"),
+            (-11_100, "3 h 5 min (11100 s) after now"),
+            (97_403_615, "1127 days (97403615 s) before now"),
+        ] {
+            let text = Error::from(ErrorKind::ClockSkew {
+                seconds,
+                allowed: 900,
+            })
+            .to_string();
+            assert!(text.contains(want), "{text}");
+            assert!(text.contains("the 900 s allowed"), "{text}");
+        }
+    }
+}
