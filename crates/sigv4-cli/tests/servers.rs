@@ -255,10 +255,21 @@ fn s3s_fs_checks_header_auth_and_presigned_urls() {
         );
         assert_eq!(got, body);
     }
+    // Writes `body` to `file`, PUTs it with -T to `put_url`, and checks that `get_url`
+    // (another spelling of the same key) returns it.
+    let put_then_get = |file: &Path, body: &str, put_url: &str, get_url: &str| {
+        std::fs::write(file, body).expect("write");
+        run(
+            &format!("PUT {put_url}"),
+            &["-T", file.to_str().expect("path"), put_url],
+        );
+        let got = run(&format!("GET {get_url}"), &[get_url]);
+        assert_eq!(got, body, "{put_url} and {get_url} are one key");
+    };
     // Escapes S3 would not write (lower-case hex, an escaped unreserved character or
     // '/', a raw '!' or '@', '+' for a space): S3 checks the signature against the key
-    // it decoded, encoded anew, so the command sends and signs that form. Each key is read back by another
-    // spelling of the same key. (Sent as typed, these were refused with 403.)
+    // it decoded, encoded anew, so the command sends and signs that form. Each key is
+    // read back by another spelling. (Sent as typed, these were refused with 403.)
     for (i, (typed, same_key)) in [
         ("pct%41.txt", "pctA.txt"),
         ("lower%c3%bc.txt", "lower%C3%BC.txt"),
@@ -270,45 +281,24 @@ fn s3s_fs_checks_header_auth_and_presigned_urls() {
     .iter()
     .enumerate()
     {
-        let file = dir.join(format!("escaped{i}"));
-        let body = format!("escaped {i}\n");
-        std::fs::write(&file, &body).expect("write");
-        run(
-            &format!("PUT {typed}"),
-            &[
-                "-T",
-                file.to_str().expect("path"),
-                &format!("{bucket}/{typed}"),
-            ],
+        put_then_get(
+            &dir.join(format!("escaped{i}")),
+            &format!("escaped {i}\n"),
+            &format!("{bucket}/{typed}"),
+            &format!("{bucket}/{same_key}"),
         );
-        let got = run(
-            &format!("GET {same_key}"),
-            &[&format!("{bucket}/{same_key}")],
-        );
-        assert_eq!(got, body, "{typed} and {same_key} are one key");
     }
     // -T FILE to a URL ending in '/' appends the file's name, percent-encoded: '#', '?'
     // and '%' in it name the object rather than cutting or changing the key.
     for (i, name) in ["rep#1.txt", "q?x.txt", "100%41.txt"].iter().enumerate() {
         let named = dir.join(format!("named{i}"));
         std::fs::create_dir_all(&named).expect("dir");
-        let file = named.join(name);
-        let body = format!("named {i}\n");
-        std::fs::write(&file, &body).expect("write");
-        run(
-            &format!("PUT -T {name} to a folder URL"),
-            &[
-                "-T",
-                file.to_str().expect("path"),
-                &format!("{bucket}/names/"),
-            ],
+        put_then_get(
+            &named.join(name),
+            &format!("named {i}\n"),
+            &format!("{bucket}/names/"),
+            &format!("{bucket}/names/{}", sigv4::uri_encode(name, true)),
         );
-        let encoded = sigv4::uri_encode(name, true);
-        let got = run(
-            &format!("GET {encoded}"),
-            &[&format!("{bucket}/names/{encoded}")],
-        );
-        assert_eq!(got, body, "{name} stored under its own name");
     }
     // `sign --curl` prints a command line that plain curl runs as signed.
     let object = format!("{bucket}/dots/../up.txt");
