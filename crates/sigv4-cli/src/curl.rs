@@ -19,7 +19,7 @@ use sigv4::{ChecksumAlgorithm, ChunkedMode};
 pub struct Args {
     #[command(flatten)]
     pub request: RequestFlags,
-    /// Write the body to FILE instead of standard output.
+    /// Write the body to FILE instead of standard output ("-": standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Show the response's status line and headers before the body.
@@ -313,7 +313,9 @@ enum Output {
 impl Output {
     fn open(path: Option<&std::path::Path>) -> Result<Output> {
         Ok(match path {
+            // As curl: "-o -" is standard output, not a file named '-'.
             None => Output::Stdout(std::io::stdout()),
+            Some(p) if p.as_os_str() == "-" => Output::Stdout(std::io::stdout()),
             Some(p) => Output::File(
                 p.to_owned(),
                 std::io::BufWriter::new(

@@ -222,3 +222,26 @@ fn max_time_gives_up_on_a_server_that_never_answers() {
     }
     let _ = held.join();
 }
+
+/// `-o -` writes to standard output, as curl does (it created a file named '-').
+#[test]
+fn output_dash_is_standard_output() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let (port, _) = common::one_shot_server("200 OK", "the body");
+    let url = format!("http://127.0.0.1:{port}/bucket/key");
+    let out = sigv4(
+        &[
+            "curl",
+            "-o",
+            "-",
+            "--service=s3",
+            "--region=us-east-1",
+            &url,
+        ],
+        home.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "the body");
+    assert!(!home.path().join("-").exists());
+}

@@ -1013,12 +1013,20 @@ mod tests {
     #[test]
     fn locate_gives_each_front_end_the_same_target_and_url() {
         let at = |endpoint, region| UploadTarget::locate("up-loads.1", endpoint, region);
+        // On AWS a name with dots goes path-style (the certificate covers one label),
+        // one without virtual-hosted.
         let (target, url) = at(None, "eu-west-1").expect("aws");
         assert_eq!(
             target,
-            UploadTarget::new("up-loads.1", "up-loads.1.s3.eu-west-1.amazonaws.com", false)
+            UploadTarget::new("up-loads.1", "s3.eu-west-1.amazonaws.com", true)
         );
-        assert_eq!(url, "https://up-loads.1.s3.eu-west-1.amazonaws.com/");
+        assert_eq!(url, "https://s3.eu-west-1.amazonaws.com/up-loads.1/");
+        let (target, url) = UploadTarget::locate("up-loads-1", None, "eu-west-1").expect("aws");
+        assert_eq!(
+            target,
+            UploadTarget::new("up-loads-1", "up-loads-1.s3.eu-west-1.amazonaws.com", false)
+        );
+        assert_eq!(url, "https://up-loads-1.s3.eu-west-1.amazonaws.com/");
         for endpoint in [
             "http://127.0.0.1:9000",
             "http://127.0.0.1:9000/",
