@@ -297,7 +297,7 @@ impl Keys {
         let credentials = self.credentials().map_err(|e| {
             CliError::new(
                 Exit::Credentials,
-                format!("the credentials of {source} are unusable: {}", e.message),
+                format!("the credentials from {source} can't be used: {}", e.message),
             )
         })?;
         Ok(Found {

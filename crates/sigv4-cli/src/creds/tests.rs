@@ -1024,7 +1024,7 @@ async fn unusable_keys_are_reported_without_the_values() {
     assert_eq!(err.exit, Exit::Credentials);
     assert!(
         err.message
-            .starts_with("the credentials of profile dev (~/.aws/credentials) are unusable: "),
+            .starts_with("the credentials from profile dev (~/.aws/credentials) can't be used: "),
         "{}",
         err.message
     );
