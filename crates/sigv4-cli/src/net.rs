@@ -188,6 +188,10 @@ fn network_error(host: &str, err: &(dyn std::error::Error + 'static)) -> CliErro
         cause = next;
     }
     reasons.dedup();
-    let reason = reasons.last().cloned().unwrap_or_default();
+    let mut reason = reasons.last().cloned().unwrap_or_default();
+    // rustls's words for an answer that is not TLS at all.
+    if reason.contains("InvalidContentType") || reason.contains("corrupt message") {
+        reason.push_str(" (the server does not speak TLS here: is the URL http://, not https://?)");
+    }
     CliError::new(Exit::Network, format!("{host}: {reason}"))
 }

@@ -245,3 +245,36 @@ fn output_dash_is_standard_output() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "the body");
     assert!(!home.path().join("-").exists());
 }
+
+/// https:// to a plain-HTTP server: rustls's "corrupt message" comes with what it means.
+#[test]
+fn https_to_a_plain_http_server_says_so() {
+    let home = tempfile::tempdir().expect("temp dir");
+    // Answers in plain HTTP as soon as the client speaks (its TLS hello).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut stream, _) = listener.accept().expect("accept");
+        let mut hello = [0u8; 512];
+        let _ = stream.read(&mut hello);
+        let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    let url = format!("https://127.0.0.1:{port}/bucket/key");
+    let out = sigv4(
+        &[
+            "curl",
+            "--service=s3",
+            "--region=us-east-1",
+            "-m",
+            "10",
+            &url,
+        ],
+        home.path(),
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("is the URL http://"), "{stderr}");
+    let _ = server.join();
+}
