@@ -51,8 +51,8 @@ struct Config {
     max_size: u64,
     #[serde(default)]
     content_types: Vec<String>,
-    #[serde(default)]
-    acls: Vec<String>,
+    /// Allowed canned ACLs; left out: `private` only (UploadRules' default).
+    acls: Option<Vec<String>>,
     #[serde(default = "default_expiry")]
     max_expiry_seconds: u64,
     #[serde(default = "default_skew")]
@@ -148,7 +148,9 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     }
     let mut rules = UploadRules::new(targets, config.key_prefixes.clone(), config.max_size);
     rules.content_types = config.content_types.clone();
-    rules.acls = config.acls.clone();
+    if let Some(acls) = &config.acls {
+        rules.acls = acls.clone();
+    }
     rules.max_expiry = Duration::from_secs(config.max_expiry_seconds);
     rules.max_skew = Duration::from_secs(config.max_skew_seconds);
     rules.multipart = config.multipart;

@@ -389,7 +389,8 @@ pub fn explain<'py>(
     let steps = outcome.steps();
     let out = PyDict::new(py);
     out.set_item("method", input.method)?;
-    out.set_item("url", input.url)?;
+    // A token written in the URL's query is a secret too.
+    out.set_item("url", sigv4::redact_url_token(input.url))?;
     out.set_item("service", &*service)?;
     out.set_item("region", &*region)?;
     out.set_item("canonical_request", steps.redacted_canonical_request())?;

@@ -164,7 +164,8 @@ impl ChunkEncoder {
 /// `buckets`: names (virtual-hosted at s3.REGION.amazonaws.com) or (name, endpoint
 /// URL) pairs for S3-compatible stores (path style). `content_types`: allowed types,
 /// an entry ending in "/" allowing a family ("image/"); none: any. `acls`: allowed
-/// canned ACLs; none: no acl field allowed.
+/// canned ACLs; none: "private" only (the ACL Fine Uploader sends with every upload);
+/// []: no acl field allowed.
 #[pyclass(frozen, module = "sigv4", name = "UploadSigner")]
 pub struct UploadSigner {
     rules: UploadRules,
@@ -219,7 +220,9 @@ impl UploadSigner {
         let mut rules = UploadRules::new(targets, key_prefixes, max_size);
         rules.content_types =
             convert::optional_strings(content_types, "content_types")?.unwrap_or_default();
-        rules.acls = convert::optional_strings(acls, "acls")?.unwrap_or_default();
+        if let Some(acls) = convert::optional_strings(acls, "acls")? {
+            rules.acls = acls;
+        }
         rules.max_expiry = Duration::from_secs(max_expiry);
         rules.max_skew = Duration::from_secs(max_skew);
         rules.multipart = multipart;

@@ -48,11 +48,21 @@ pub fn verify<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let headers = convert::headers(Some(headers))?;
     let mut pairs = convert::pairs(&headers);
+    // A fragment never reaches a server.
+    let url = url.split_once('#').map_or(url, |(before, _)| before);
     let (target, authority) = split_url(url);
-    if let Some(authority) = authority
+    // The Host a client sends for this URL: lower-case, without a default port (as
+    // sign() signs it), else the authority as written.
+    let host = authority.map(|a| {
+        sigv4::Request::new("GET", url)
+            .ok()
+            .and_then(|r| r.host().map(str::to_owned))
+            .unwrap_or_else(|| a.to_owned())
+    });
+    if let Some(host) = host.as_deref()
         && !pairs.iter().any(|(n, _)| n.eq_ignore_ascii_case("host"))
     {
-        pairs.push(("host", authority));
+        pairs.push(("host", host));
     }
     let body = Body::extract(body)?;
     let received = ReceivedBody::Bytes(body.as_ref().map_or(&[][..], Body::as_bytes));

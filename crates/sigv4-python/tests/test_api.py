@@ -143,6 +143,16 @@ def test_explain_shows_no_secret_or_token(expires):
     assert json.dumps(TOKEN)[1:-1] not in text
 
 
+@pytest.mark.parametrize("name", ["X-Amz-Security-Token", "x-amz-security-token"])
+def test_explain_hides_a_token_written_in_the_url(name):
+    # A new-user review found explain()'s "url" echoing it (the canonical request hid it).
+    url = f"https://iam.amazonaws.com/?Action=ListUsers&{name}={quote(TOKEN, safe='')}"
+    out = sigv4.explain(method="GET", url=url, credentials=creds(), time=T)
+    text = json.dumps(out)
+    assert TOKEN not in text and quote(TOKEN, safe="") not in text, out["url"]
+    assert "Action=ListUsers" in out["url"]
+
+
 def test_sign_and_presign_carry_the_token_where_the_request_needs_it():
     added = _sign()
     assert header(added, "X-Amz-Security-Token") == TOKEN

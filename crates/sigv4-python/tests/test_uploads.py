@@ -141,6 +141,19 @@ def test_policy_outside_the_rules_is_refused(label, caplog):
     assert isinstance(e.value, sigv4.Error) and not isinstance(e.value, sigv4.InvalidRequestError)
 
 
+def test_acls_default_to_private_only():
+    # Fine Uploader sends {"acl": "private"} with every policy: the documented example,
+    # which gives no acls=, refused them all (a new-user review found it).
+    signer = sigv4.UploadSigner(credentials=sigv4.Credentials(AKID, SECRET), region=REGION,
+                                buckets=["uploads"], key_prefixes=["user/"], max_size=10_485_760)
+    status, answer = signer.answer(json.dumps(fine_uploader_policy("uploads", "user/a.txt", AKID)))
+    assert status == 200, answer
+    public = fine_uploader_policy("uploads", "user/a.txt", AKID, acl="public-read")
+    assert signer.answer(json.dumps(public))[0] == 403
+    none = offline_signer(acls=[])
+    assert none.answer(json.dumps(fine_uploader_policy("uploads", "user/a.txt", AKID)))[0] == 403
+
+
 def test_policy_for_another_key_id_is_refused():
     status, answer = offline_signer().answer(json.dumps(fine_uploader_policy("uploads", "user/a.txt", "AKIDOTHER")))
     assert (status, answer) == (403, {"invalid": True})

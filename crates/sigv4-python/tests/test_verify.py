@@ -160,3 +160,20 @@ def test_suite_signed_requests_verify(case, variant):
     with pytest.raises(sigv4.SignatureMismatchError):
         sigv4.verify(method=method, url=changed, headers=headers, body=body or None,
                      credentials={c["access_key_id"]: creds}, now="20150830T123600Z")
+
+
+@pytest.mark.parametrize("written", [
+    "https://b.s3.us-east-1.amazonaws.com:443/my%20key.txt?versionId=1",
+    "https://B.S3.US-EAST-1.amazonaws.com/my%20key.txt?versionId=1",
+    "https://b.s3.us-east-1.amazonaws.com/my%20key.txt?versionId=1#part",
+])
+def test_verify_takes_the_url_as_a_client_sends_it(written):
+    # The Host a client sends has no default port and is lower-case, and a fragment is
+    # not sent: verify() put "host:443" in the Host header (a new-user review found it).
+    c = sigv4.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    url = "https://b.s3.us-east-1.amazonaws.com/my%20key.txt?versionId=1"
+    t = "20150830T123600Z"
+    headers = sigv4.sign(method="PUT", url=url, credentials=c, body=b"hello", time=t)
+    got = sigv4.verify(method="PUT", url=written, headers=headers, body=b"hello", now=t,
+                       credentials={"AKIDEXAMPLE": c})
+    assert got["service"] == "s3"

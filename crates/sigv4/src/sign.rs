@@ -397,7 +397,8 @@ pub(crate) fn redact_token(text: &str) -> String {
 }
 
 /// One line with the session token's value replaced: a header line
-/// (`x-amz-security-token:…`, any case) or a query's `X-Amz-Security-Token=…`.
+/// (`x-amz-security-token:…`, any case) or a query's `X-Amz-Security-Token=…` (any
+/// case, the name percent-encoded or not).
 pub(crate) fn redact_token_line(line: &str) -> String {
     let header = "x-amz-security-token:";
     if line
@@ -405,7 +406,7 @@ pub(crate) fn redact_token_line(line: &str) -> String {
         .is_some_and(|start| start.eq_ignore_ascii_case(header))
     {
         format!("{header}<redacted>")
-    } else if line.contains("X-Amz-Security-Token=") {
+    } else if line.contains('=') {
         redact_query_token(line)
     } else {
         line.to_owned()
@@ -424,6 +425,8 @@ pub(crate) fn redact_query_token(query: &str) -> String {
 /// let url = "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=secret&X-Amz-Signature=ab";
 /// assert_eq!(sigv4::redact_url_token(url),
 ///     "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=<redacted>&X-Amz-Signature=ab");
+/// assert_eq!(sigv4::redact_url_token("https://h/?x-amz-security-token=secret"),
+///     "https://h/?x-amz-security-token=<redacted>");
 /// assert_eq!(sigv4::redact_url_token("https://h/p"), "https://h/p");
 /// ```
 pub fn redact_url_token(url: &str) -> String {
@@ -433,12 +436,19 @@ pub fn redact_url_token(url: &str) -> String {
     }
 }
 
-/// Replaces the values of the named parameters in a query string.
+/// Replaces the values of the named parameters in a query string, however the name is
+/// spelled (any case, percent-encoded): a token is hidden wherever a server would find it.
 fn redact_query(query: &str, names: &[&str]) -> String {
+    let named = |name: &str| {
+        let decoded = crate::encode::decode_query_component(name);
+        names
+            .iter()
+            .any(|n| decoded.eq_ignore_ascii_case(n.as_bytes()))
+    };
     query
         .split('&')
         .map(|p| match p.split_once('=') {
-            Some((name, _)) if names.contains(&name) => format!("{name}=<redacted>"),
+            Some((name, _)) if named(name) => format!("{name}=<redacted>"),
             _ => p.to_owned(),
         })
         .collect::<Vec<_>>()

@@ -158,7 +158,9 @@ pub struct UploadRules {
     /// Allowed content types: an entry ending in `/` allows that family (`image/`);
     /// empty allows any.
     pub content_types: Vec<String>,
-    /// Allowed canned ACLs (`private`, `public-read`, ...); empty allows none.
+    /// Allowed canned ACLs (`private`, `public-read`, ...); empty allows none. Default:
+    /// `private` alone, the ACL S3 gives an object anyway, which Fine Uploader sends
+    /// with every upload.
     pub acls: Vec<String>,
     /// The longest a policy may stay valid.
     pub max_expiry: Duration,
@@ -178,11 +180,13 @@ pub struct UploadRules {
 
 impl UploadRules {
     /// Rules for these targets and key prefixes, up to `max_size` bytes; policies valid
-    /// for at most an hour, dates within 15 minutes, any content type, no ACL.
+    /// for at most an hour, dates within 15 minutes, any content type, the `private`
+    /// ACL only.
     ///
     /// ```
     /// let rules = sigv4::UploadRules::new(Vec::new(), vec!["a/".into()], 1);
     /// assert_eq!(rules.max_skew.as_secs(), 900);
+    /// assert_eq!(rules.acls, ["private"]);
     /// ```
     pub fn new(targets: Vec<UploadTarget>, key_prefixes: Vec<String>, max_size: u64) -> Self {
         UploadRules {
@@ -190,7 +194,7 @@ impl UploadRules {
             key_prefixes,
             max_size,
             content_types: Vec::new(),
-            acls: Vec::new(),
+            acls: vec!["private".to_owned()],
             max_expiry: Duration::from_secs(3600),
             max_skew: Duration::from_secs(900),
             extra_fields: [

@@ -168,7 +168,8 @@ class UploadSigner:
         """`buckets`: names (virtual-hosted at s3.REGION.amazonaws.com) or (name, endpoint
         URL) pairs for S3-compatible stores (path style). `content_types`: allowed types,
         an entry ending in "/" allowing a family ("image/"); none: any. `acls`: allowed
-        canned ACLs; none: no acl field allowed. `multipart`: whether multipart uploads
+        canned ACLs; none: "private" only (Fine Uploader sends it with every upload); []:
+        no acl field allowed. `multipart`: whether multipart uploads
         are signed; Fine Uploader does not sign an initiate's Content-Type, so only with
         multipart off do `content_types` always hold."""
     def sign_request(self, body: Union[bytes, str], *, now: Time = None) -> dict[str, str]:
