@@ -3,7 +3,7 @@
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString, PyTuple};
 
 use crate::convert::{self, Body, Text, invalid};
 use crate::credentials::Credentials;
@@ -74,9 +74,11 @@ impl PreparedSigner {
             }
             None => convert::headers(Some(&headers))?,
         };
+        // A bytearray is a body in memory too (requests sends it as it is).
         let streaming = !body.is_none()
             && !body.is_instance_of::<PyBytes>()
-            && !body.is_instance_of::<PyString>();
+            && !body.is_instance_of::<PyString>()
+            && !body.is_instance_of::<PyByteArray>();
         let input = Input {
             method: &method,
             url: &url,

@@ -180,14 +180,20 @@ impl<'a> Input<'a> {
         } else {
             Payload::Empty
         };
-        let request = Request::new(self.method, self.url)
+        let mut request = Request::new(self.method, self.url)
             .map_err(|e| error(py, e))?
             .with_headers(&headers)
             .with_payload(payload);
         let (service, region) = scope(py, &request, self.region, self.service)?;
+        let settings = settings(self.s3);
+        // A presigned URL is used as returned: for S3, in the form S3 checks signatures
+        // against (the key decoded and encoded anew), as the command presigns it.
+        if expires.is_some() && settings.rules.resolve(&service) == Rules::S3 {
+            request = request.with_s3_path();
+        }
         let params = SigningParams::new(credentials, &region, &service, self.time)
             .map_err(|e| error(py, e))?
-            .with_settings(settings(self.s3));
+            .with_settings(settings);
         let go = || match expires {
             Some(expires) => SIGNER
                 .presign(&request, &params, expires)

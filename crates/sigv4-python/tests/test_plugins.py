@@ -160,6 +160,19 @@ def test_unsigned_payload_and_explicit_scope(client):
     assert _get(sent, "authorization") == want
 
 
+def test_requests_bytearray_body_is_signed_as_bytes():
+    # It was taken for a stream, and refused for services other than S3.
+    url = "https://email.us-east-1.amazonaws.com/"
+    body = bytearray(b"Action=ListIdentities&Version=2010-12-01")
+    auth = sigv4.requests.AWSAuth(credentials=sigv4.Credentials(AKID, SECRET))
+    p = requests.Request("POST", url, data=body, auth=auth,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"}).prepare()
+    sent = dict(p.headers)
+    want, _ = botocore_authorization("POST", url, sent, bytes(body), "ses", "us-east-1", None,
+                                     _get(sent, "x-amz-date"))
+    assert _get(sent, "authorization") == want
+
+
 def test_requests_auth_is_an_auth_base():
     assert issubclass(sigv4.requests.AWSAuth, requests.auth.AuthBase)
     assert issubclass(sigv4.httpx.AWSAuth, httpx.Auth)
