@@ -206,3 +206,32 @@ def test_chunked_upload_wrong_secret_or_corrupted_chunk_is_refused(servers, s3s_
     # Found mid-stream, after the headers were accepted: s3s-fs answers 500; any refusal counts.
     assert status == "closed" or status >= 400, status
     assert servers.s3s("GET", url).status_code == 404
+
+
+def test_chunked_upload_streamed_with_async_httpx(servers, s3s_bucket):
+    """An AsyncClient takes the upload as an async body, aiter(upload) (httpx sends an
+    object that is also iterable synchronously; it raised RuntimeError)."""
+    import asyncio
+    body = _body(100 * 1024)
+    url = f"{s3s_bucket}/chunked/async.bin"
+    upload = sigv4.ChunkedUpload(url=url, data=io.BytesIO(body), length=len(body),
+                                 credentials=servers.s3s_credentials(), region=servers.s3s_region,
+                                 checksum="crc32", chunk_size=16 * 1024)
+
+    async def send():
+        async with httpx.AsyncClient(timeout=60) as client:
+            return await client.put(url, content=aiter(upload), headers=upload.headers)
+
+    r = asyncio.run(send())
+    assert r.status_code == 200, r.text
+    assert servers.s3s("GET", url).content == body
+
+
+def test_text_data_is_refused_with_what_to_do():
+    """str data, or a text file, failed mid-send with "can't concat str to bytearray"."""
+    kw = dict(url="https://b.s3.us-east-1.amazonaws.com/k", credentials=sigv4.Credentials(*EXAMPLE_KEY))
+    with pytest.raises(TypeError, match="encode it"):
+        sigv4.ChunkedUpload(data="xy", length=2, **kw)
+    upload = sigv4.ChunkedUpload(data=io.StringIO("xy"), length=2, **kw)
+    with pytest.raises(TypeError, match="binary mode"):
+        list(upload)

@@ -1,6 +1,6 @@
 """ChunkedUpload: an aws-chunked body, signed chunk by chunk as it is sent."""
 
-from typing import BinaryIO, Iterable, Iterator, Optional, Union
+from typing import AsyncIterator, BinaryIO, Iterable, Iterator, Optional, Union
 
 from ._errors import InvalidRequestError
 from ._sigv4 import Credentials, start_chunked
@@ -23,6 +23,7 @@ class ChunkedUpload:
         up = sigv4.ChunkedUpload(url=url, data=open("big.bin", "rb"), length=size,
                                  credentials=creds, checksum="crc32")
         requests.put(url, data=up, headers=up.headers)
+        # httpx.AsyncClient: await client.put(url, content=aiter(up), headers=up.headers)
     """
 
     def __init__(
@@ -59,6 +60,9 @@ class ChunkedUpload:
         self.headers: dict[str, str] = dict(to_send)
         #: The Content-Length: the size of the framed body.
         self.content_length: int = framed_length
+        if isinstance(data, str):
+            raise TypeError("ChunkedUpload data must be bytes, a binary file or an iterable of bytes, not str: "
+                            "encode it (data.encode()) or open the file in binary mode ('rb')")
         self._data = data
         self._length = length
         self._chunk_size = chunk_size
@@ -88,6 +92,9 @@ class ChunkedUpload:
         self._started = True
         size, sent, pending = self._chunk_size, 0, bytearray()
         for piece in self._pieces():
+            if not isinstance(piece, (bytes, bytearray, memoryview)):
+                raise TypeError(f"ChunkedUpload data gave a {type(piece).__name__}, not bytes: "
+                                "open files in binary mode ('rb') and yield bytes")
             sent += len(piece)
             if sent > self._length:
                 raise InvalidRequestError(f"the data is longer than length={self._length}")
@@ -100,3 +107,10 @@ class ChunkedUpload:
         if pending:
             yield self._encoder.chunk(bytes(pending))
         yield self._encoder.finish()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        """The same chunks for an async client: `content=aiter(upload)` with
+        httpx.AsyncClient. The data is read as for `__iter__`, in the event loop (a file
+        in chunk_size blocks)."""
+        for chunk in self:
+            yield chunk
