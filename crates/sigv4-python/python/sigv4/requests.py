@@ -7,7 +7,9 @@
 Service and region come from the URL's host (pass `service=` and `region=` for other
 hosts; with only `service=`, a host that names no region takes AWS_REGION or the
 profile's). A streamed body (file, generator) is sent with UNSIGNED-PAYLOAD to S3 and
-refused for other services, which need the payload's hash.
+refused for other services, which need the payload's hash. S3 also needs its length:
+requests sends a file's, but a generator goes chunked, which S3 refuses (411): give it a
+Content-Length header, or send a sigv4.ChunkedUpload.
 
 Redirects: requests drops only `Authorization` when it follows a redirect to another
 host, so the auth drops the other signing headers (`X-Amz-Security-Token`, the session
