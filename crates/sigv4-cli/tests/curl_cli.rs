@@ -19,6 +19,17 @@ fn sigv4(args: &[&str], home: &Path, stdin: Option<&[u8]>) -> Output {
     common::run_in(home, args, &vars, stdin.unwrap_or_default())
 }
 
+/// `sigv4 curl --service=s3 --region=us-east-1 FLAGS... URL` in `home`.
+fn curl_s3(home: &Path, flags: &[&str], url: &str) -> Output {
+    let args = [
+        &["curl", "--service=s3", "--region=us-east-1"],
+        flags,
+        &[url],
+    ]
+    .concat();
+    sigv4(&args, home, None)
+}
+
 /// The values of the header `name` (any case) in a raw HTTP/1.1 request.
 fn values<'r>(request: &'r str, name: &str) -> Vec<&'r str> {
     let head = request.split("\r\n\r\n").next().unwrap_or("");
@@ -106,12 +117,7 @@ fn curl_fail_leaves_the_output_file_alone() {
         let (port, _) = common::one_shot_server("403 Forbidden", refusal);
         let url = format!("http://127.0.0.1:{port}/bucket/key");
         let path = file.to_str().expect("path");
-        let flags = ["--service=s3", "--region=us-east-1"];
-        let out = sigv4(
-            &["curl", "--fail", "-o", path, flags[0], flags[1], &url],
-            home.path(),
-            None,
-        );
+        let out = curl_s3(home.path(), &["--fail", "-o", path], &url);
         assert_eq!(out.status.code(), Some(22), "{out:?}");
         assert!(
             String::from_utf8_lossy(&out.stderr)
@@ -127,18 +133,7 @@ fn curl_fail_leaves_the_output_file_alone() {
     let (port, _) = common::one_shot_server("403 Forbidden", refusal);
     let url = format!("http://127.0.0.1:{port}/bucket/key");
     let path = keep.to_str().expect("path");
-    let out = sigv4(
-        &[
-            "curl",
-            "-o",
-            path,
-            "--service=s3",
-            "--region=us-east-1",
-            &url,
-        ],
-        home.path(),
-        None,
-    );
+    let out = curl_s3(home.path(), &["-o", path], &url);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(
         std::fs::read_to_string(&keep).ok().as_deref(),
@@ -190,18 +185,7 @@ fn max_time_gives_up_on_a_server_that_never_answers() {
     });
     let url = format!("http://127.0.0.1:{port}/bucket/key");
     let started = std::time::Instant::now();
-    let out = sigv4(
-        &[
-            "curl",
-            "--service=s3",
-            "--region=us-east-1",
-            "-m",
-            "1.5",
-            &url,
-        ],
-        home.path(),
-        None,
-    );
+    let out = curl_s3(home.path(), &["-m", "1.5"], &url);
     let waited = started.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(6), "{stderr}");
@@ -229,18 +213,7 @@ fn output_dash_is_standard_output() {
     let home = tempfile::tempdir().expect("temp dir");
     let (port, _) = common::one_shot_server("200 OK", "the body");
     let url = format!("http://127.0.0.1:{port}/bucket/key");
-    let out = sigv4(
-        &[
-            "curl",
-            "-o",
-            "-",
-            "--service=s3",
-            "--region=us-east-1",
-            &url,
-        ],
-        home.path(),
-        None,
-    );
+    let out = curl_s3(home.path(), &["-o", "-"], &url);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "the body");
     assert!(!home.path().join("-").exists());
@@ -261,18 +234,7 @@ fn https_to_a_plain_http_server_says_so() {
         let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
     });
     let url = format!("https://127.0.0.1:{port}/bucket/key");
-    let out = sigv4(
-        &[
-            "curl",
-            "--service=s3",
-            "--region=us-east-1",
-            "-m",
-            "10",
-            &url,
-        ],
-        home.path(),
-        None,
-    );
+    let out = curl_s3(home.path(), &["-m", "10"], &url);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(6), "{stderr}");
     assert!(stderr.contains("is the URL http://"), "{stderr}");
