@@ -830,3 +830,57 @@ fn the_session_token_in_aws_message_is_redacted() {
     assert!(shown.contains("x-amz-security-token:<redacted>"), "{shown}");
     assert!(!shown.contains("TOKEN-SECRET-123"), "{shown}");
 }
+
+/// Without AWS's answer, a scope whose region is not the one the host names is named
+/// (a Python review found diagnose silent on it); a global host, whose region is the
+/// bucket's or the service's, is not judged.
+#[test]
+fn a_scope_for_another_region_than_the_host_is_named() {
+    let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        .expect("credentials");
+    let time = sigv4::SigningTime::parse("20150830T123600Z").expect("time");
+    let signed_for = |url: &str, region: &str, service: &str| {
+        let params = sigv4::SigningParams::new(&creds, region, service, time).expect("params");
+        let request = Request::new("GET", url).expect("request");
+        let signed = Signer::new().sign(&request, &params).expect("sign");
+        let host = request.host().unwrap_or_default().to_owned();
+        let mut headers: Vec<(String, String)> = vec![("Host".into(), host)];
+        headers.extend(signed.headers().map(|(n, v)| (n.to_owned(), v.to_owned())));
+        headers
+    };
+    let url = "https://sqs.us-east-1.amazonaws.com/?Action=ListQueues";
+    let headers = signed_for(url, "eu-west-1", "sqs");
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let sent = SentRequest::from_url("GET", url, &pairs, b"").expect("sent");
+    let d = diagnose(&DiagnoseInput {
+        request: Some(&sent),
+        ..Default::default()
+    });
+    let found = d.findings.iter().find(|f| f.cause == Cause::WrongRegion);
+    let found = found.unwrap_or_else(|| panic!("{d:#?}"));
+    assert!(found.message.contains("\"eu-west-1\"") && found.message.contains("us-east-1"));
+    // Right region: nothing of the kind. A global S3 host with the bucket's region: the
+    // same.
+    for (url, region, service) in [
+        (url, "us-east-1", "sqs"),
+        ("https://bkt.s3.amazonaws.com/k", "eu-west-1", "s3"),
+    ] {
+        let headers = signed_for(url, region, service);
+        let pairs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let sent = SentRequest::from_url("GET", url, &pairs, b"").expect("sent");
+        let d = diagnose(&DiagnoseInput {
+            request: Some(&sent),
+            ..Default::default()
+        });
+        assert!(
+            !d.findings.iter().any(|f| f.cause == Cause::WrongRegion),
+            "{url}: {d:#?}"
+        );
+    }
+}

@@ -10,6 +10,40 @@ pub(super) fn sent_findings(r: &SentRequest, f: &mut Vec<Finding>) {
     token_not_signed(r, f);
     token_missing(r, f);
     sent_content_sha256(r, f);
+    scope_against_host(r, f);
+}
+
+/// A credential scope whose region is not the one its host names (only for
+/// a host that names its region: a global one, such as `bucket.s3.amazonaws.com`, takes
+/// the bucket's region, or `iam.amazonaws.com` us-east-1, without saying so).
+fn scope_against_host(r: &SentRequest, f: &mut Vec<Finding>) {
+    let (Some(auth), Some(host)) = (sent_auth(r), r.header("host")) else {
+        return;
+    };
+    let name = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    let Some(endpoint) = crate::Endpoint::from_host(name) else {
+        return;
+    };
+    let [_, region, ..] = auth.scope.as_slice() else {
+        return;
+    };
+    let names_region = name.split('.').any(|label| label == endpoint.region);
+    if names_region && *region != endpoint.region {
+        f.push(finding(
+            Cause::WrongRegion,
+            format!(
+                "the credential scope names the region {region:?}, but the host {name} is in {:?}",
+                endpoint.region
+            ),
+            pair(&endpoint.region, region),
+        ));
+    }
 }
 
 /// The access key sent, if it is a temporary one (`ASIA...`) sent without its token.
