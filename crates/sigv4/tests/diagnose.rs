@@ -839,26 +839,26 @@ fn a_scope_for_another_region_than_the_host_is_named() {
     let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
         .expect("credentials");
     let time = sigv4::SigningTime::parse("20150830T123600Z").expect("time");
-    let signed_for = |url: &str, region: &str, service: &str| {
+    // The diagnosis of a GET of `url` signed for this region and service, sent as is.
+    let diagnosed = |url: &str, region: &str, service: &str| {
         let params = sigv4::SigningParams::new(&creds, region, service, time).expect("params");
         let request = Request::new("GET", url).expect("request");
         let signed = Signer::new().sign(&request, &params).expect("sign");
         let host = request.host().unwrap_or_default().to_owned();
         let mut headers: Vec<(String, String)> = vec![("Host".into(), host)];
         headers.extend(signed.headers().map(|(n, v)| (n.to_owned(), v.to_owned())));
-        headers
+        let pairs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let sent = SentRequest::from_url("GET", url, &pairs, b"").expect("sent");
+        diagnose(&DiagnoseInput {
+            request: Some(&sent),
+            ..Default::default()
+        })
     };
     let url = "https://sqs.us-east-1.amazonaws.com/?Action=ListQueues";
-    let headers = signed_for(url, "eu-west-1", "sqs");
-    let pairs: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let sent = SentRequest::from_url("GET", url, &pairs, b"").expect("sent");
-    let d = diagnose(&DiagnoseInput {
-        request: Some(&sent),
-        ..Default::default()
-    });
+    let d = diagnosed(url, "eu-west-1", "sqs");
     let found = d.findings.iter().find(|f| f.cause == Cause::WrongRegion);
     let found = found.unwrap_or_else(|| panic!("{d:#?}"));
     assert!(found.message.contains("\"eu-west-1\"") && found.message.contains("us-east-1"));
@@ -868,16 +868,7 @@ fn a_scope_for_another_region_than_the_host_is_named() {
         (url, "us-east-1", "sqs"),
         ("https://bkt.s3.amazonaws.com/k", "eu-west-1", "s3"),
     ] {
-        let headers = signed_for(url, region, service);
-        let pairs: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let sent = SentRequest::from_url("GET", url, &pairs, b"").expect("sent");
-        let d = diagnose(&DiagnoseInput {
-            request: Some(&sent),
-            ..Default::default()
-        });
+        let d = diagnosed(url, region, service);
         assert!(
             !d.findings.iter().any(|f| f.cause == Cause::WrongRegion),
             "{url}: {d:#?}"
