@@ -38,6 +38,15 @@ fn get<'v>(env: &'v Value, key: &str) -> &'v str {
         .unwrap_or_else(|| panic!("env.json lacks {key}"))
 }
 
+/// s3s-fs's URL, access key ID and secret key, from env.json.
+fn s3s(env: &Value) -> (&str, &str, &str) {
+    (
+        get(env, "SIGV4_S3S_URL"),
+        get(env, "SIGV4_S3S_ACCESS_KEY_ID"),
+        get(env, "SIGV4_S3S_SECRET_ACCESS_KEY"),
+    )
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sigv4-servers-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("scratch dir");
@@ -213,9 +222,7 @@ fn moto_checks_ses_kinesis_sts_and_s3() {
 #[test]
 fn s3s_fs_checks_header_auth_and_presigned_urls() {
     let Some(env) = servers() else { return };
-    let url = get(&env, "SIGV4_S3S_URL");
-    let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
-    let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
+    let (url, key, secret) = s3s(&env);
     let flags = ["--service=s3", "--region=us-east-1"];
     let run = |label: &str, extra: &[&str]| {
         let mut args = vec!["curl", "--fail", "-s"];
@@ -470,9 +477,7 @@ fn assume_role_profile_works_against_moto() {
 #[test]
 fn s3s_fs_accepts_chunked_uploads() {
     let Some(env) = servers() else { return };
-    let url = get(&env, "SIGV4_S3S_URL");
-    let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
-    let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
+    let (url, key, secret) = s3s(&env);
     let bucket = format!("{url}/sigv4-chunked-{}", std::process::id());
     let flags = ["--service=s3", "--region=us-east-1", "--fail", "-s"];
     let run = |args: &[&str], secret: &str| {
@@ -558,9 +563,7 @@ fn s3s_fs_refuses_corrupted_chunked_uploads() {
     };
     use std::io::{Read, Write};
     let Some(env) = servers() else { return };
-    let url = get(&env, "SIGV4_S3S_URL");
-    let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
-    let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
+    let (url, key, secret) = s3s(&env);
     let authority = url.trim_start_matches("http://");
     let bucket = format!("sigv4-corrupt-{}", std::process::id());
     create_s3s_bucket(&env, &bucket);
@@ -659,9 +662,7 @@ fn s3s_fs_refuses_corrupted_chunked_uploads() {
 #[test]
 fn s3s_fs_takes_form_uploads_within_the_policy() {
     let Some(env) = servers() else { return };
-    let url = get(&env, "SIGV4_S3S_URL");
-    let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
-    let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
+    let (url, key, secret) = s3s(&env);
     let bucket = format!("sigv4-post-{}", std::process::id());
     create_s3s_bucket(&env, &bucket);
     let dir = scratch("post");
@@ -755,9 +756,7 @@ fn s3s_fs_takes_form_uploads_within_the_policy() {
 fn serve_presigned_put_holds_to_the_size_it_signed() {
     use std::io::{BufRead as _, BufReader, Read as _, Write as _};
     let Some(env) = servers() else { return };
-    let url = get(&env, "SIGV4_S3S_URL");
-    let key = get(&env, "SIGV4_S3S_ACCESS_KEY_ID");
-    let secret = get(&env, "SIGV4_S3S_SECRET_ACCESS_KEY");
+    let (url, key, secret) = s3s(&env);
     let bucket = format!("sigv4-presign-{}", std::process::id());
     create_s3s_bucket(&env, &bucket);
     let dir = scratch("serve-presign");
