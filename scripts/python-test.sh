@@ -19,16 +19,13 @@ if [ "$(cat "$venv/.stamp" 2>/dev/null || true)" != "$want" ]; then
     printf '%s\n' "$want" > "$venv/.stamp"
 fi
 
-# The wheel: the `wheel` profile (release, fat LTO), tagged manylinux_2_34 (glibc 2.34
-# or newer: Debian 12, Ubuntu 22.04, RHEL 9, Amazon Linux 2023), a tag PyPI accepts.
-# maturin audits it: a symbol from a newer glibc, or a library outside the manylinux
-# set, fails the build. (Older glibc needs a manylinux container or --zig.)
-rm -rf target/wheels
-start=$SECONDS
-"$venv/bin/maturin" build --profile wheel --locked --quiet -m "$pkg/Cargo.toml" \
-    --compatibility manylinux_2_34 --out target/wheels
+# The wheel as it ships (scripts/python-wheel.sh: fat LTO and profile-guided
+# optimization), tagged manylinux_2_34 (glibc 2.34 or newer: Debian 12, Ubuntu 22.04,
+# RHEL 9, Amazon Linux 2023), a tag PyPI accepts. maturin audits it: a symbol from a
+# newer glibc, or a library outside the manylinux set, fails the build. (Older glibc
+# needs a manylinux container or --zig.)
+scripts/python-wheel.sh "$venv"
 wheel=$(ls target/wheels/sigv4-*.whl)
-say "built $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KiB) in $((SECONDS - start)) s"
 "$venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
 
 # A fresh venv, no Rust toolchain reachable: install the wheel alone, sign, time the import.
