@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
-use crate::encode::hex_lower;
-use crate::sha::HmacKey;
+use crate::encode::{hex_lower, push_hex};
+use crate::sha::{self, HmacKey};
 
 /// HMAC-SHA256 of `data` under `key`; the result is an intermediate key, so it is
 /// zeroized on drop.
@@ -88,6 +88,8 @@ struct Entry {
     region: Box<str>,
     service: Box<str>,
     key: SigningKey,
+    /// The last canonical request's first block, and the SHA-256 state after it.
+    canonical: Option<([u8; 64], [u32; 8])>,
     /// The last string to sign's first block, and the key's inner state after it.
     first: Option<FirstBlock>,
 }
@@ -96,6 +98,47 @@ struct Entry {
 struct FirstBlock {
     block: [u8; 64],
     state: Zeroizing<[u32; 8]>,
+}
+
+/// The states a signature resumes from (see [`KeyCache::finish_signature`]).
+struct Start {
+    /// SHA-256 after the canonical request's first block.
+    canonical: [u32; 8],
+    /// The key's inner state after the string to sign's first block.
+    inner: Zeroizing<[u32; 8]>,
+    /// The key's outer state.
+    outer: Zeroizing<[u32; 8]>,
+}
+
+impl Entry {
+    /// The states after these first blocks, from the ones kept when the blocks are the
+    /// last ones seen, else computed and kept.
+    fn start(&mut self, canonical_first: &[u8; 64], sts_first: &[u8; 64]) -> Start {
+        let canonical = match &self.canonical {
+            Some((block, state)) if block == canonical_first => *state,
+            _ => {
+                let state = sha::after_block(sha::IV, canonical_first);
+                self.canonical = Some((*canonical_first, state));
+                state
+            }
+        };
+        let inner = match &self.first {
+            Some(known) if known.block == *sts_first => known.state.clone(),
+            _ => {
+                let state = self.key.mac.after_block(sts_first);
+                self.first = Some(FirstBlock {
+                    block: *sts_first,
+                    state: state.clone(),
+                });
+                state
+            }
+        };
+        Start {
+            canonical,
+            inner,
+            outer: self.key.mac.outer(),
+        }
+    }
 }
 
 /// A small cache of derived signing keys, keyed by (secret, date, region, service).
@@ -162,42 +205,52 @@ impl KeyCache {
         .unwrap_or_else(|| SigningKey::derive(credentials.secret(), date, region, service))
     }
 
-    /// The MAC of a string to sign under the key for (secret, date, region, service).
-    /// Each cached key also keeps the HMAC state after the last string to sign's first
-    /// block (algorithm, time and the start of the scope: the same for every request to
-    /// one service in one second), so the next signature that starts with the same
-    /// block costs one SHA-256 block less.
-    pub(crate) fn mac(
+    /// Finishes a signature in `buf`, which holds the canonical request up to
+    /// `canonical_end`, then from `sts_start` the string to sign up to the canonical
+    /// request's hash: hashes the canonical request, appends the hash in hex, and
+    /// returns the HMAC of the string to sign under the key for (secret, date, region,
+    /// service).
+    ///
+    /// With each cached key it keeps two first blocks and the states after them: the
+    /// canonical request's (method, path and the first headers: the same for every
+    /// request to one endpoint), and the string to sign's (algorithm, time and the
+    /// start of the scope: the same for every request to one service in one second),
+    /// so a signature that starts with the same blocks costs two SHA-256 blocks less.
+    /// One lock covers both, and the key.
+    pub(crate) fn finish_signature(
         &self,
         credentials: &Credentials,
         (date, region, service): (&str, &str, &str),
-        message: &[u8],
+        buf: &mut String,
+        canonical_end: usize,
+        sts_start: usize,
     ) -> [u8; 32] {
-        let Some((first, rest)) = message.split_first_chunk::<64>() else {
-            return self
-                .get(credentials, date, region, service)
-                .sign_raw(message);
-        };
-        let found = self.with_entry(credentials, date, region, service, |entry| {
-            let state = match &entry.first {
-                Some(known) if known.block == *first => known.state.clone(),
-                _ => {
-                    let state = entry.key.mac.after_block(first);
-                    entry.first = Some(FirstBlock {
-                        block: *first,
-                        state: state.clone(),
-                    });
-                    state
-                }
-            };
-            (entry.key.clone(), state)
+        let bytes = buf.as_bytes();
+        let canonical = bytes.get(..canonical_end).unwrap_or_default();
+        let firsts = canonical
+            .first_chunk::<64>()
+            .zip(bytes.get(sts_start..).and_then(<[u8]>::first_chunk::<64>));
+        let found = firsts.and_then(|(canonical_first, sts_first)| {
+            self.with_entry(credentials, date, region, service, |entry| {
+                entry.start(canonical_first, sts_first)
+            })
         });
-        match found {
-            Some((key, state)) => key.mac.mac_after(&state, rest),
+        // Where hashing resumes: the states and how many bytes they stand for.
+        let (hash_state, hash_skip, inner, sts_skip, outer) = match found {
+            Some(start) => (start.canonical, 64, start.inner, 64, start.outer),
             None => {
-                SigningKey::derive(credentials.secret(), date, region, service).sign_raw(message)
+                let key = self.get(credentials, date, region, service);
+                (sha::IV, 0, key.mac.inner(), 0, key.mac.outer())
             }
-        }
+        };
+        let hash = sha::finish(hash_state, hash_skip as u64, &canonical[hash_skip..]);
+        push_hex(buf, &hash);
+        let rest = buf
+            .as_bytes()
+            .get(sts_start + sts_skip..)
+            .unwrap_or_default();
+        let inner_hash = sha::finish(*inner, 64 + sts_skip as u64, rest);
+        sha::finish(*outer, 64, &inner_hash)
     }
 
     /// Runs `f` on the entry for (secret, date, region, service), derived and cached now
@@ -230,6 +283,7 @@ impl KeyCache {
             region: region.into(),
             service: service.into(),
             key: SigningKey::derive(credentials.secret(), date, region, service),
+            canonical: None,
             first: None,
         };
         let out = f(&mut entry);
@@ -278,37 +332,64 @@ impl fmt::Debug for KeyCache {
 mod tests {
     use super::*;
 
-    /// The kept first-block state is used only for a message that starts with that
-    /// very block: messages sharing it, differing in it by one byte, shorter than a
-    /// block, and under other keys, interleaved, all get the plain HMAC.
+    /// HMAC-SHA256 and SHA-256 with the `hmac` and `sha2` crates.
+    fn reference_mac(key: &[u8], data: &[u8]) -> Vec<u8> {
+        use hmac::{Hmac, KeyInit, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
+        mac.update(data);
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// A canonical request and a string to sign that share their first blocks with
+    /// earlier ones, or differ from them by one byte in the first block, or are shorter
+    /// than a block; under two secrets, two regions and a date stamp that can't be
+    /// cached, interleaved: the hash and the MAC are always those of the `sha2` and
+    /// `hmac` crates, with the key derived by them from the secret.
     #[test]
-    fn first_block_state_is_reused_only_for_the_same_block() {
+    fn kept_first_blocks_are_reused_only_for_the_same_blocks() {
+        use sha2::Digest;
         let a = Credentials::new("AKID", "s1").expect("credentials");
         let b = Credentials::new("AKID", "s2").expect("credentials");
         let cache = KeyCache::new();
         let mut seed = 11u32;
-        for round in 0..2000 {
+        let mut text = |max: usize| {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            let len = (seed >> 16) as usize % 200;
+            let len = (seed >> 16) as usize % max;
             let mut message: Vec<u8> = (0..len).map(|i| b"ab"[i % 2]).collect();
             if len > 0 && seed.is_multiple_of(3) {
-                let at = (seed >> 8) as usize % len;
+                let at = (seed >> 8) as usize % len.min(70);
                 message[at] ^= 1;
             }
-            let (creds, region) = match round % 5 {
-                0 => (&b, "r"),
-                1 => (&a, "r2"),
-                _ => (&a, "r"),
+            String::from_utf8(message).expect("ASCII")
+        };
+        for round in 0..3000 {
+            let (canonical, sts) = (text(300), text(160));
+            let (creds, secret, date, region) = match round % 7 {
+                0 => (&b, "s2", "20240101", "r"),
+                1 => (&a, "s1", "20240101", "r2"),
+                2 => (&a, "s1", "2024", "r"),
+                _ => (&a, "s1", "20240101", "r"),
             };
-            let want =
-                SigningKey::derive(creds.secret(), "20240101", region, "s").sign_raw(&message);
-            let got = cache.mac(creds, ("20240101", region, "s"), &message);
-            assert_eq!(got, want, "round {round}, length {len}");
+            let mut key = reference_mac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+            for part in [region, "s", "aws4_request"] {
+                key = reference_mac(&key, part.as_bytes());
+            }
+            let digest: [u8; 32] = sha2::Sha256::digest(canonical.as_bytes()).into();
+            let hash = hex_lower(&digest).to_string();
+            let want_sts = format!("{sts}{hash}");
+            let want = reference_mac(&key, want_sts.as_bytes());
+
+            let mut buf = format!("{canonical}\n{sts}");
+            let got = cache.finish_signature(
+                creds,
+                (date, region, "s"),
+                &mut buf,
+                canonical.len(),
+                canonical.len() + 1,
+            );
+            assert_eq!(buf, format!("{canonical}\n{want_sts}"), "round {round}");
+            assert_eq!(got.as_slice(), want, "round {round}");
         }
-        // Not cacheable (a date stamp that is not 8 bytes): still the plain HMAC.
-        let long = [b'x'; 100];
-        let want = SigningKey::derive("s1", "2024", "r", "s").sign_raw(&long);
-        assert_eq!(cache.mac(&a, ("2024", "r", "s"), &long), want);
     }
 
     #[test]

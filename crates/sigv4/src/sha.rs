@@ -10,13 +10,13 @@ use sha2::block_api::compress256;
 use zeroize::{Zeroize, Zeroizing};
 
 /// SHA-256's initial state (FIPS 180-4, 5.3.3).
-const IV: [u32; 8] = [
+pub(crate) const IV: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
 
 /// Hashes `data` from `state`, as if `prefix` bytes (a multiple of 64) had been hashed
 /// before, and returns the digest.
-fn finish(mut state: [u32; 8], prefix: u64, data: &[u8]) -> [u8; 32] {
+pub(crate) fn finish(mut state: [u32; 8], prefix: u64, data: &[u8]) -> [u8; 32] {
     let (blocks, tail) = data.as_chunks::<64>();
     if !blocks.is_empty() {
         compress256(&mut state, blocks);
@@ -41,6 +41,12 @@ fn finish(mut state: [u32; 8], prefix: u64, data: &[u8]) -> [u8; 32] {
 /// SHA-256 of `data`.
 pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
     finish(IV, 0, data)
+}
+
+/// The state after compressing `block` from `state`.
+pub(crate) fn after_block(mut state: [u32; 8], block: &[u8; 64]) -> [u32; 8] {
+    compress256(&mut state, &[*block]);
+    state
 }
 
 /// An HMAC-SHA256 key as the two states after its padded key blocks, so that each MAC
@@ -84,18 +90,22 @@ impl HmacKey {
         finish(self.outer, 64, &finish(self.inner, 64, data))
     }
 
-    /// The inner state after a message's first block: with [`HmacKey::mac_after`], the
-    /// MAC of messages that start with the same block costs one block less.
+    /// The inner state after a message's first block: the MAC of messages that
+    /// start with the same block then costs one block less.
     pub(crate) fn after_block(&self, block: &[u8; 64]) -> Zeroizing<[u32; 8]> {
         let mut state = Zeroizing::new(self.inner);
         compress256(&mut state, &[*block]);
         state
     }
 
-    /// HMAC-SHA256 of a message whose first block gave `state` ([`HmacKey::after_block`])
-    /// and whose other bytes are `rest`.
-    pub(crate) fn mac_after(&self, state: &[u32; 8], rest: &[u8]) -> [u8; 32] {
-        finish(self.outer, 64, &finish(*state, 128, rest))
+    /// The inner state (after the padded key block), zeroized on drop.
+    pub(crate) fn inner(&self) -> Zeroizing<[u32; 8]> {
+        Zeroizing::new(self.inner)
+    }
+
+    /// The outer state (after the padded key block), zeroized on drop.
+    pub(crate) fn outer(&self) -> Zeroizing<[u32; 8]> {
+        Zeroizing::new(self.outer)
     }
 }
 
@@ -142,7 +152,7 @@ mod tests {
                 if let Some((first, rest)) = data.split_first_chunk::<64>() {
                     let state = fast.after_block(first);
                     assert_eq!(
-                        fast.mac_after(&state, rest),
+                        finish(*fast.outer(), 64, &finish(*state, 128, rest)),
                         want,
                         "key {key_len}, length {n}"
                     );

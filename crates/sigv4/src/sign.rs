@@ -982,7 +982,6 @@ impl Signer {
             payload,
         );
         let canonical = Span::new(0..buf.len());
-        let hash = sha256(buf.as_bytes());
         buf.push('\n');
         let sts_start = buf.len();
         buf.push_str("AWS4-HMAC-SHA256\n");
@@ -992,13 +991,15 @@ impl Signer {
         params.push_scope(&mut buf);
         let scope = Span::new(scope_start..buf.len());
         buf.push('\n');
-        push_hex(&mut buf, &hash);
-        let string_to_sign = Span::new(sts_start..buf.len());
-        let mac = self.keys.mac(
+        // Appends the canonical request's hash, ending the string to sign.
+        let mac = self.keys.finish_signature(
             params.credentials,
             (params.time.date_stamp(), params.region, params.service),
-            string_to_sign.of(&buf).as_bytes(),
+            &mut buf,
+            canonical.end as usize,
+            sts_start,
         );
+        let string_to_sign = Span::new(sts_start..buf.len());
         buf.push('\n');
         let start = buf.len();
         push_hex(&mut buf, &mac);
