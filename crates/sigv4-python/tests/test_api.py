@@ -548,6 +548,14 @@ def test_whole_numbers_out_of_range_are_invalid_requests(label):
     assert str(e.value) == message and e.value.kind == "InvalidArgument"
 
 
+def test_a_size_range_that_holds_no_size_is_refused():
+    # S3 would refuse every upload under ["content-length-range", 10, 1].
+    with pytest.raises(sigv4.InvalidRequestError) as e:
+        sigv4.presign_post(**_POST, conditions=[["content-length-range", 10, 1]])
+    assert "content-length-range 10 to 1 holds no size" in str(e.value)
+    assert e.value.kind == "InvalidPolicy"
+
+
 # A bool is no number of seconds (as it is no time), a str is no list of str, and a
 # signing request's body is bytes or str: TypeErrors that say so.
 WRONG_TYPES = {

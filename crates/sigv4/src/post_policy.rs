@@ -833,6 +833,15 @@ impl Signer {
                 "the field {name:?} is written by presign_post itself: leave it out of the form's fields"
             )));
         }
+        // S3 would refuse every upload under a range that holds no size.
+        if let Some((min, max)) = conditions.iter().find_map(|c| match *c {
+            PolicyCondition::ContentLengthRange { min, max } if min > max => Some((min, max)),
+            _ => None,
+        }) {
+            return Err(invalid(format!(
+                "content-length-range {min} to {max} holds no size: give the smaller size first"
+            )));
+        }
         check_expiry(expires)?;
         let time = params.time();
         let expiration =

@@ -129,7 +129,7 @@ fn policies_the_parser_refuses() {
 /// http(s) URL, with errors that say so; names S3 takes pass.
 #[test]
 fn presign_post_checks_the_bucket_and_the_url() {
-    use sigv4::{Credentials, ErrorKind, PostForm, Signer, SigningParams};
+    use sigv4::{Credentials, ErrorKind, PolicyCondition, PostForm, Signer, SigningParams};
     use std::time::Duration;
     let creds = Credentials::new("AKIDEXAMPLE", "secret").expect("creds");
     let time = SigningTime::parse("20151229T000000Z").expect("time");
@@ -182,6 +182,18 @@ fn presign_post_checks_the_bucket_and_the_url() {
             }
             other => panic!("{own}: {other:?}"),
         }
+    }
+    // A size range that holds no size: S3 would refuse every upload.
+    let form = PostForm::new("https://abc.s3.amazonaws.com/", "abc", "k")
+        .with_condition(PolicyCondition::content_length_range(10, 1));
+    match Signer::new()
+        .presign_post(&form, &params, Duration::from_secs(60))
+        .map_err(|e| (e.kind().clone(), e.to_string()))
+    {
+        Err((ErrorKind::InvalidPolicy { .. }, text)) => {
+            assert!(text.contains("10 to 1 holds no size"), "{text}");
+        }
+        other => panic!("range 10 to 1: {other:?}"),
     }
     for url in ["ftp://x/abc/", "https://Bad Host/abc/", "abc"] {
         assert!(
