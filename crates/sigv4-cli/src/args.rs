@@ -22,6 +22,10 @@ pub struct RequestFlags {
     /// with '&'. Implies POST and application/x-www-form-urlencoded.
     #[arg(short = 'd', long = "data", value_name = "DATA")]
     pub data: Vec<String>,
+    /// As -d, but "@" is a character like any other (what a browser's "Copy as cURL"
+    /// writes).
+    #[arg(long = "data-raw", value_name = "DATA")]
+    pub data_raw: Vec<String>,
     /// Body sent exactly as given ("@file" reads a file byte for byte).
     #[arg(long = "data-binary", value_name = "DATA")]
     pub data_binary: Vec<String>,
@@ -79,16 +83,17 @@ impl RequestFlags {
         };
         let sources = [
             !self.data.is_empty(),
+            !self.data_raw.is_empty(),
             !self.data_binary.is_empty(),
             self.upload_file.is_some(),
         ];
         if sources.iter().filter(|&&s| s).count() > 1 {
             return Err(CliError::usage(
-                "give the body one way: -d, --data-binary or -T, not several",
+                "give the body one way: -d, --data-raw, --data-binary or -T, not several",
             ));
         }
         let mut url = self.url.clone();
-        let (body, implied) = if !self.data.is_empty() {
+        let (body, implied) = if !self.data.is_empty() || !self.data_raw.is_empty() {
             if !has(&headers, "content-type") {
                 headers.push((
                     "Content-Type".into(),
@@ -99,6 +104,7 @@ impl RequestFlags {
             for d in &self.data {
                 parts.push(read_data(d, true)?);
             }
+            parts.extend(self.data_raw.iter().map(|d| d.as_bytes().to_vec()));
             (Body::Memory(parts.join(&b'&')), Some("POST"))
         } else if !self.data_binary.is_empty() {
             let mut parts = Vec::new();

@@ -25,6 +25,10 @@ pub struct Args {
     /// Show the response's status line and headers before the body.
     #[arg(short = 'i', long = "include")]
     pub include: bool,
+    /// Send HEAD and show the response's status line and headers (an object's size,
+    /// type and ETag without its body).
+    #[arg(short = 'I', long = "head", conflicts_with_all = ["method", "data", "data_raw", "data_binary", "upload_file"])]
+    pub head: bool,
     /// Show the canonical request, the string to sign and the headers sent and received
     /// on standard error (secrets and session tokens redacted).
     #[arg(short = 'v', long = "verbose")]
@@ -141,7 +145,11 @@ pub async fn run(args: Args) -> Result<ExitCode> {
 }
 
 /// Signs, sends and writes the answer: everything `--max-time` limits.
-async fn transfer(args: Args) -> Result<ExitCode> {
+async fn transfer(mut args: Args) -> Result<ExitCode> {
+    if args.head {
+        args.request.method = Some("HEAD".to_owned());
+        args.include = true;
+    }
     let how = How {
         time: None,
         mode: Mode::Headers,

@@ -219,6 +219,59 @@ fn output_dash_is_standard_output() {
     assert!(!home.path().join("-").exists());
 }
 
+/// -I sends a signed HEAD and prints the status line and headers, not the body.
+#[test]
+fn head_sends_head_and_prints_the_headers() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let (port, request) = common::one_shot_server("200 OK", "the body");
+    let url = format!("http://127.0.0.1:{port}/bucket/key");
+    let out = curl_s3(home.path(), &["-I"], &url);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("HTTP/1.1 200 OK\r\n"), "{stdout}");
+    assert!(stdout.contains("content-length: 8\r\n"), "{stdout}");
+    assert!(!stdout.contains("the body"), "{stdout}");
+    let sent = String::from_utf8(request.join().expect("server")).expect("UTF-8 request");
+    assert!(sent.starts_with("HEAD /bucket/key HTTP/1.1\r\n"), "{sent}");
+    let verified = sigv4(&["verify", "-"], home.path(), Some(sent.as_bytes()));
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+    // -I with another method or a body is refused before anything is sent.
+    let out = curl_s3(home.path(), &["-I", "-X", "GET"], &url);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+/// --data-raw sends its text as -d does, "@" included, and signs it.
+#[test]
+fn data_raw_sends_an_at_sign_as_text() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let (port, request) = common::one_shot_server("200 OK", "done");
+    let url = format!("http://127.0.0.1:{port}/");
+    let out = sigv4(
+        &[
+            "curl",
+            "--service=sqs",
+            "--region=us-east-1",
+            "--data-raw",
+            "@MessageBody=hi",
+            "--data-raw",
+            "b=2",
+            &url,
+        ],
+        home.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let sent = String::from_utf8(request.join().expect("server")).expect("UTF-8 request");
+    assert!(sent.starts_with("POST / HTTP/1.1\r\n"), "{sent}");
+    assert!(sent.ends_with("\r\n\r\n@MessageBody=hi&b=2"), "{sent}");
+    assert_eq!(
+        values(&sent, "content-type"),
+        ["application/x-www-form-urlencoded"]
+    );
+    let verified = sigv4(&["verify", "-"], home.path(), Some(sent.as_bytes()));
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+}
+
 /// https:// to a plain-HTTP server: rustls's "corrupt message" comes with what it means.
 #[test]
 fn https_to_a_plain_http_server_says_so() {
