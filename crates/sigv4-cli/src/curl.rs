@@ -22,6 +22,10 @@ pub struct Args {
     /// Write the body to FILE instead of standard output ("-": standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Take any TLS certificate, for any name (a local S3-compatible store with a
+    /// self-signed one). The request is still signed; only the server goes unchecked.
+    #[arg(short = 'k', long = "insecure")]
+    pub insecure: bool,
     /// Show the response's status line and headers before the body.
     #[arg(short = 'i', long = "include")]
     pub include: bool,
@@ -165,7 +169,7 @@ async fn transfer(mut args: Args) -> Result<ExitCode> {
         mut signed,
         ..
     } = target::sign_flags(&args.request, how).await?;
-    let client = client.with_connect_timeout(args.connect_timeout);
+    let client = client.configured(args.connect_timeout, args.insecure)?;
     let host = signed.host.clone();
     if args.verbose {
         eprintln!("* credentials: {}", found.source);

@@ -104,23 +104,36 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Client {
     pub fn new() -> Result<Client> {
-        Self::with_timeout(CONNECT_TIMEOUT)
+        Self::build(CONNECT_TIMEOUT, false)
     }
 
-    /// The same client but for the time a TCP connection may take to open.
-    pub fn with_connect_timeout(self, timeout: Duration) -> Client {
-        if timeout == CONNECT_TIMEOUT {
-            return self;
+    /// The same client but for the time a TCP connection may take to open and, with
+    /// `insecure` (curl's -k), accepting any server certificate.
+    pub fn configured(self, connect: Duration, insecure: bool) -> Result<Client> {
+        if connect == CONNECT_TIMEOUT && !insecure {
+            return Ok(self);
         }
-        Self::with_timeout(timeout).unwrap_or(self)
+        Self::build(connect, insecure)
     }
 
-    fn with_timeout(connect: Duration) -> Result<Client> {
+    fn build(connect: Duration, insecure: bool) -> Result<Client> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(Some(connect));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
+        let tls = hyper_rustls::HttpsConnectorBuilder::new();
+        let tls = if insecure {
+            let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+            let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+                .with_safe_default_protocol_versions()
+                .map_err(|e| CliError::new(Exit::Network, format!("TLS: {e}")))?
+                .dangerous()
+                .with_custom_certificate_verifier(std::sync::Arc::new(AnyCertificate(provider)))
+                .with_no_client_auth();
+            tls.with_tls_config(config)
+        } else {
+            tls.with_webpki_roots()
+        };
+        let https = tls
             .https_or_http()
             .enable_http1()
             .enable_http2()
@@ -192,6 +205,59 @@ fn network_error(host: &str, err: &(dyn std::error::Error + 'static)) -> CliErro
     // rustls's words for an answer that is not TLS at all.
     if reason.contains("InvalidContentType") || reason.contains("corrupt message") {
         reason.push_str(" (the server does not speak TLS here: is the URL http://, not https://?)");
+    } else if reason.contains("invalid peer certificate") {
+        reason.push_str(" (a local server with a self-signed certificate? curl -k takes any)");
     }
     CliError::new(Exit::Network, format!("{host}: {reason}"))
+}
+
+/// curl's -k: any certificate is taken, for any name (a local S3 with a self-signed
+/// one). The handshake's signatures are still checked, so the server holds the key of
+/// the certificate it showed.
+#[derive(Debug)]
+struct AnyCertificate(std::sync::Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }

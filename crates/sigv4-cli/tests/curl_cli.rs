@@ -272,6 +272,82 @@ fn data_raw_sends_an_at_sign_as_text() {
     assert_eq!(verified.status.code(), Some(0), "{verified:?}");
 }
 
+/// A TLS server on 127.0.0.1 with a self-signed certificate (tests/common/tls) that
+/// answers the first request it reads in full; handshakes the client refuses are
+/// skipped. Gives the port and, when joined, the request.
+fn self_signed_tls_server() -> (u16, std::thread::JoinHandle<Vec<u8>>) {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    let cert =
+        rustls::pki_types::CertificateDer::from(include_bytes!("common/tls/cert.der").to_vec());
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
+        include_bytes!("common/tls/key.der").to_vec().into(),
+    );
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .expect("certificate");
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let handle = std::thread::spawn(move || {
+        for _ in 0..4 {
+            let Ok((tcp, _)) = listener.accept() else {
+                break;
+            };
+            let _ = tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+            let conn = rustls::ServerConnection::new(config.clone()).expect("connection");
+            let mut stream = rustls::StreamOwned::new(conn, tcp);
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            if request.is_empty() {
+                continue; // the client refused the certificate
+            }
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecure",
+            );
+            let _ = stream.flush();
+            stream.conn.send_close_notify();
+            let _ = stream.flush();
+            return request;
+        }
+        Vec::new()
+    });
+    (port, handle)
+}
+
+/// -k takes a self-signed certificate (a local S3-compatible store); without it, the
+/// certificate is refused and the message says what -k does.
+#[test]
+fn insecure_takes_a_self_signed_certificate() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let (port, request) = self_signed_tls_server();
+    let url = format!("https://127.0.0.1:{port}/bucket/key");
+    let refused = curl_s3(home.path(), &[], &url);
+    assert_eq!(refused.status.code(), Some(6), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("invalid peer certificate") && stderr.contains("curl -k takes any"),
+        "{stderr}"
+    );
+    let out = curl_s3(home.path(), &["-k"], &url);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "secure");
+    let sent = String::from_utf8(request.join().expect("server")).expect("UTF-8 request");
+    assert!(sent.starts_with("GET /bucket/key HTTP/1.1\r\n"), "{sent}");
+    let verified = sigv4(&["verify", "-"], home.path(), Some(sent.as_bytes()));
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+}
+
 /// https:// to a plain-HTTP server: rustls's "corrupt message" comes with what it means.
 #[test]
 fn https_to_a_plain_http_server_says_so() {
