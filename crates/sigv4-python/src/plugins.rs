@@ -94,13 +94,18 @@ impl PreparedSigner {
             service: self.service.as_deref(),
             time: convert::time(py, None)?,
             s3: None,
+            s3_form: true,
         };
-        let (signed, service) = self.sign(py, input)?;
+        let (signed, service, resent) = self.sign(py, input)?;
         if streaming && !service.starts_with("s3") {
             return Err(invalid(
                 py,
                 format!("a streamed body cannot be signed for {service}: pass the body as bytes"),
             ));
+        }
+        // An S3 path goes out in the form S3 checks the signature against.
+        if let Some(url) = resent {
+            request.setattr(intern!(py, "url"), url)?;
         }
         for (name, value) in signed.headers() {
             match &store {
@@ -115,7 +120,8 @@ impl PreparedSigner {
     }
 
     /// The headers to add to a request (httpx's): as `sigv4.sign`, with this signer's
-    /// credentials and scope, at the current time.
+    /// credentials and scope, at the current time; and the URL to send instead when an
+    /// S3 path is not in the form S3 checks signatures against (else None).
     #[pyo3(signature = (*, method, url, headers = None, body = None))]
     fn sign_headers<'py>(
         &self,
@@ -124,7 +130,7 @@ impl PreparedSigner {
         url: &str,
         headers: Option<&Bound<'py, PyAny>>,
         body: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<(Bound<'py, PyDict>, Option<String>)> {
         let input = Input {
             method,
             url,
@@ -136,24 +142,26 @@ impl PreparedSigner {
             service: self.service.as_deref(),
             time: convert::time(py, None)?,
             s3: None,
+            s3_form: true,
         };
-        let (signed, _) = self.sign(py, input)?;
+        let (signed, _, resent) = self.sign(py, input)?;
         let out = PyDict::new(py);
         for (name, value) in signed.headers() {
             out.set_item(header_name(py, name), header_value(py, name, value))?;
         }
-        Ok(out)
+        Ok((out, resent))
     }
 }
 
 impl PreparedSigner {
     /// Header-signs `input`; for a host that names no region (a custom endpoint), with
-    /// the configured one. The signed request and the service it was signed for.
+    /// the configured one. The signed request, the service it was signed for, and the
+    /// URL to send when it is not the one given.
     fn sign<'a>(
         &'a self,
         py: Python<'_>,
         mut input: Input<'a>,
-    ) -> PyResult<(SignedRequest, String)> {
+    ) -> PyResult<(SignedRequest, String, Option<String>)> {
         let outcome = match input.run(py, &self.credentials, None) {
             Err(e) if self.fallback_region.is_some() && input.region.is_none() => {
                 input.region = self.fallback_region.as_deref();
@@ -162,7 +170,9 @@ impl PreparedSigner {
             other => other?,
         };
         match outcome {
-            (Outcome::Headers(signed), service, _) => Ok((signed, service.to_string())),
+            (Outcome::Headers(signed), service, _, resent) => {
+                Ok((signed, service.to_string(), resent))
+            }
             _ => Err(invalid(py, "not header-signed")),
         }
     }

@@ -138,6 +138,10 @@ pub struct Input<'a> {
     pub service: Option<&'a str>,
     pub time: sigv4::SigningTime,
     pub s3: Option<bool>,
+    /// Under S3 rules, sign the path in the form S3 checks signatures against (the key
+    /// decoded, `+` as a space, and encoded anew); [`Input::run`] then gives the URL to
+    /// send when that form differs from `url`. Presigning always does.
+    pub s3_form: bool,
 }
 
 /// What was signed: the scope used and the core's answer.
@@ -157,13 +161,14 @@ impl Outcome {
 
 impl<'a> Input<'a> {
     /// Signs (or presigns for `expires`), with the GIL released for large bodies; the
-    /// answer, and the service and region signed with.
+    /// answer, the service and region signed with, and with `s3_form` the URL to send
+    /// when it is not `url` (an S3 path put in S3's form).
     pub fn run(
         &self,
         py: Python<'_>,
         credentials: &sigv4::Credentials,
         expires: Option<Duration>,
-    ) -> PyResult<(Outcome, Name<'a>, Name<'a>)> {
+    ) -> PyResult<(Outcome, Name<'a>, Name<'a>, Option<String>)> {
         let headers = convert::pairs(&self.headers);
         let payload = if self.unsigned_payload {
             if self.payload_hash.is_some() {
@@ -188,8 +193,15 @@ impl<'a> Input<'a> {
         let settings = settings(self.s3);
         // A presigned URL is used as returned: for S3, in the form S3 checks signatures
         // against (the key decoded and encoded anew), as the command presigns it.
-        if expires.is_some() && settings.rules.resolve(&service) == Rules::S3 {
+        let mut resent = None;
+        if (expires.is_some() || self.s3_form) && settings.rules.resolve(&service) == Rules::S3 {
+            let before = self.s3_form.then(|| request.path().to_owned());
             request = request.with_s3_path();
+            if let Some(before) = before
+                && request.path() != before
+            {
+                resent = Some(request.url());
+            }
         }
         let params = SigningParams::new(credentials, &region, &service, self.time)
             .map_err(|e| error(py, e))?
@@ -205,7 +217,7 @@ impl<'a> Input<'a> {
             .as_ref()
             .is_some_and(|b| b.as_bytes().len() > DETACH_BODY);
         let outcome = if big { py.detach(go) } else { go() };
-        Ok((outcome.map_err(|e| error(py, e))?, service, region))
+        Ok((outcome.map_err(|e| error(py, e))?, service, region, resent))
     }
 }
 
@@ -224,6 +236,7 @@ fn input<'a>(
     s3: Option<bool>,
 ) -> PyResult<Input<'a>> {
     Ok(Input {
+        s3_form: false,
         method,
         url,
         headers: convert::headers(headers)?,
@@ -274,7 +287,7 @@ pub fn sign<'py>(
         time,
         s3,
     )?;
-    let (outcome, _, _) = input.run(py, &credentials.get().inner, None)?;
+    let (outcome, ..) = input.run(py, &credentials.get().inner, None)?;
     let out = PyDict::new(py);
     if let Outcome::Headers(signed) = &outcome {
         for (name, value) in signed.headers() {
@@ -391,7 +404,7 @@ pub fn explain<'py>(
         .filter(|e| !e.is_none())
         .map(|e| convert::whole(e, "expires").map(Duration::from_secs))
         .transpose()?;
-    let (outcome, service, region) = input.run(py, &credentials.get().inner, expires)?;
+    let (outcome, service, region, _) = input.run(py, &credentials.get().inner, expires)?;
     let steps = outcome.steps();
     let out = PyDict::new(py);
     out.set_item("method", input.method)?;

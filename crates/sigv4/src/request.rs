@@ -226,6 +226,18 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// The path as it is signed and sent: in wire form, without the query.
+    ///
+    /// ```
+    /// let r = sigv4::Request::new("GET", "https://b.s3.amazonaws.com/a+b!.txt?x=1")?;
+    /// assert_eq!(r.path(), "/a+b!.txt");
+    /// assert_eq!(r.with_s3_path().path(), "/a%20b%21.txt");
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// The same request with this payload.
     ///
     /// ```

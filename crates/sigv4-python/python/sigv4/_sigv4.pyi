@@ -215,4 +215,6 @@ class PreparedSigner:
     def sign_requests(self, request: Any) -> Any: ...
     def sign_headers(
         self, *, method: str, url: str, headers: Optional[Headers] = None, body: Union[bytes, str, None] = None
-    ) -> dict[str, str]: ...
+    ) -> tuple[dict[str, str], Optional[str]]:
+        """The headers to add, and the URL to send instead when an S3 path is not in the
+        form S3 checks signatures against (else None)."""

@@ -5,7 +5,9 @@
         await client.get("https://polly.eu-west-1.amazonaws.com/v1/voices")
 
 Service and region come from the URL's host (pass `service=` and `region=` for other
-hosts). The body is read before signing (its hash is signed).
+hosts). The body is read before signing (its hash is signed). An S3 path is sent, and
+signed, in the form S3 checks signatures against (the key decoded, "+" as a space, and
+encoded anew: "a b!.txt" goes out as "a%20b%21.txt"); the request's URL is changed to it.
 
 Redirects: do not use this auth with `follow_redirects=True`. httpx follows redirects
 within one step of the auth flow, out of the auth's reach, and drops only
@@ -33,12 +35,14 @@ class AWSAuth(_AWSAuth, httpx.Auth):
     requires_request_body = True
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        signed = self._signer.prepared().sign_headers(
+        signed, s3_url = self._signer.prepared().sign_headers(
             method=request.method,
             url=str(request.url),
             headers=request.headers.multi_items(),
             body=request.content,
         )
+        if s3_url is not None:  # an S3 path, sent in the form S3 checks signatures against
+            request.url = httpx.URL(s3_url)
         request.headers.update(signed)
         response = yield request
         _refuse_token_sent_elsewhere(request, response)

@@ -9,7 +9,9 @@ hosts; with only `service=`, a host that names no region takes AWS_REGION or the
 profile's). A streamed body (file, generator) is sent with UNSIGNED-PAYLOAD to S3 and
 refused for other services, which need the payload's hash. S3 also needs its length:
 requests sends a file's, but a generator goes chunked, which S3 refuses (411): give it a
-Content-Length header, or send a sigv4.ChunkedUpload.
+Content-Length header, or send a sigv4.ChunkedUpload. An S3 path is sent, and signed,
+in the form S3 checks signatures against (the key decoded, "+" as a space, and encoded
+anew: "a b!.txt" goes out as "a%20b%21.txt"); the request's URL is changed to it.
 
 Redirects: requests drops only `Authorization` when it follows a redirect to another
 host, so the auth drops the other signing headers (`X-Amz-Security-Token`, the session
