@@ -69,6 +69,23 @@ impl Credentials {
         }
     }
 
+    /// Credentials never change: a copy is the object itself.
+    fn __copy__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    /// Credentials never change: a deep copy is the object itself.
+    fn __deepcopy__<'py>(slf: Bound<'py, Self>, _memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+        slf
+    }
+
+    /// Refused: a pickle would hold the secret key in clear.
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(pyo3::exceptions::PyTypeError::new_err(
+            "sigv4.Credentials are not pickled: a pickle would hold the secret key in clear (in another process, build them again or use Credentials.from_environment())",
+        ))
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Credentials(access_key_id={:?}, secret_access_key=<redacted>, session_token={})",

@@ -548,6 +548,19 @@ def test_whole_numbers_out_of_range_are_invalid_requests(label):
     assert str(e.value) == message and e.value.kind == "InvalidArgument"
 
 
+def test_credentials_copy_but_do_not_pickle():
+    import copy
+    import pickle
+
+    c = sigv4.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "TOKEN")
+    config = {"credentials": c, "region": "eu-west-1"}
+    assert copy.copy(c) is c and copy.deepcopy(config)["credentials"] is c
+    with pytest.raises(TypeError) as e:
+        pickle.dumps(c)
+    assert "not pickled" in str(e.value)
+    assert "wJalr" not in str(e.value) and "TOKEN" not in str(e.value)
+
+
 def test_a_size_range_that_holds_no_size_is_refused():
     # S3 would refuse every upload under ["content-length-range", 10, 1].
     with pytest.raises(sigv4.InvalidRequestError) as e:

@@ -10,8 +10,12 @@ __version__: str
 
 class Credentials:
     """An access key pair and an optional session token. The secret and the token are
-    zeroized when the object is freed and never appear in repr()."""
+    zeroized when the object is freed and never appear in repr(). Immutable: copy.copy
+    and copy.deepcopy give the object itself; pickling is refused (it would write the
+    secret out in clear)."""
     def __init__(self, access_key_id: str, secret_access_key: str, session_token: Optional[str] = None) -> None: ...
+    def __copy__(self) -> "Credentials": ...
+    def __deepcopy__(self, memo: Any) -> "Credentials": ...
     @property
     def access_key_id(self) -> str: ...
     @property
