@@ -89,14 +89,15 @@ struct Entry {
     service: Box<str>,
     key: SigningKey,
     /// The last canonical request's first block, and the SHA-256 state after it.
-    canonical: Option<([u8; 64], [u32; 8])>,
+    canonical: Option<FirstBlock>,
     /// The last string to sign's first block, and the key's inner state after it.
     first: Option<FirstBlock>,
 }
 
-/// A message block and the HMAC inner state after it (zeroized on drop, as the key).
+/// A message block and the hash state after it, both zeroized on drop, as the key (a
+/// canonical request's first block may hold the start of a session token).
 struct FirstBlock {
-    block: [u8; 64],
+    block: Zeroizing<[u8; 64]>,
     state: Zeroizing<[u32; 8]>,
 }
 
@@ -115,19 +116,22 @@ impl Entry {
     /// last ones seen, else computed and kept.
     fn start(&mut self, canonical_first: &[u8; 64], sts_first: &[u8; 64]) -> Start {
         let canonical = match &self.canonical {
-            Some((block, state)) if block == canonical_first => *state,
+            Some(known) if *known.block == *canonical_first => *known.state,
             _ => {
                 let state = sha::after_block(sha::IV, canonical_first);
-                self.canonical = Some((*canonical_first, state));
+                self.canonical = Some(FirstBlock {
+                    block: Zeroizing::new(*canonical_first),
+                    state: Zeroizing::new(state),
+                });
                 state
             }
         };
         let inner = match &self.first {
-            Some(known) if known.block == *sts_first => known.state.clone(),
+            Some(known) if *known.block == *sts_first => known.state.clone(),
             _ => {
                 let state = self.key.mac.after_block(sts_first);
                 self.first = Some(FirstBlock {
-                    block: *sts_first,
+                    block: Zeroizing::new(*sts_first),
                     state: state.clone(),
                 });
                 state
@@ -146,8 +150,11 @@ impl Entry {
 /// Deriving a key takes four HMACs; a signer that signs many requests with the same
 /// credentials derives it once a day per region and service. The cache holds at most
 /// eight keys and replaces the oldest; keys are zeroized when evicted or dropped. With
-/// each key it keeps the HMAC state after the last string to sign's first block, which
-/// the next signature in the same second (same scope) reuses; zeroized with the key.
+/// each key it keeps the SHA-256 state after the last canonical request's first block
+/// (method, path, the first headers: the same for every request to one endpoint), and
+/// the HMAC state after the last string to sign's first block (the same for one service
+/// in one second), which the next signature reuses when it starts with the same bytes;
+/// zeroized with the key.
 ///
 /// The secret is identified by the [`Credentials`] value that holds it (each
 /// `Credentials::new` is distinct, clones are the same), so the cache neither copies
