@@ -75,7 +75,8 @@ impl Credentials {
     }
 
     /// Credentials never change: a deep copy is the object itself.
-    fn __deepcopy__<'py>(slf: Bound<'py, Self>, _memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+    fn __deepcopy__<'py>(slf: Bound<'py, Self>, memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+        let _ = memo; // copy.deepcopy's memo: nothing is copied, so nothing to record
         slf
     }
 
