@@ -30,6 +30,15 @@ fn curl_s3(home: &Path, flags: &[&str], url: &str) -> Output {
     sigv4(&args, home, None)
 }
 
+/// What a one-shot server received, once `sigv4 verify` (same keys) has accepted it: the
+/// request as the server saw it is one AWS accepts.
+fn received_and_verified(home: &Path, request: std::thread::JoinHandle<Vec<u8>>) -> String {
+    let sent = String::from_utf8(request.join().expect("server")).expect("UTF-8 request");
+    let verified = sigv4(&["verify", "-"], home, Some(sent.as_bytes()));
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}\n{sent}");
+    sent
+}
+
 /// The values of the header `name` (any case) in a raw HTTP/1.1 request.
 fn values<'r>(request: &'r str, name: &str) -> Vec<&'r str> {
     let head = request.split("\r\n\r\n").next().unwrap_or("");
@@ -62,7 +71,7 @@ fn curl_sends_one_of_each_signer_header() {
     let out = sigv4(&args, home.path(), None);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "done");
-    let sent = String::from_utf8(request.join().expect("server")).expect("UTF-8 request");
+    let sent = received_and_verified(home.path(), request);
     for name in [
         "authorization",
         "x-amz-date",
@@ -99,9 +108,6 @@ fn curl_sends_one_of_each_signer_header() {
         !stderr.contains("GIVEN") && !stderr.contains(TOKEN),
         "{stderr}"
     );
-    // The request as the server saw it is one AWS accepts.
-    let verified = sigv4(&["verify", "-"], home.path(), Some(sent.as_bytes()));
-    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
 }
 
 /// `--fail -o FILE` on an HTTP error emptied an existing FILE; as curl, it is now left
@@ -231,10 +237,8 @@ fn head_sends_head_and_prints_the_headers() {
     assert!(stdout.starts_with("HTTP/1.1 200 OK\r\n"), "{stdout}");
     assert!(stdout.contains("content-length: 8\r\n"), "{stdout}");
     assert!(!stdout.contains("the body"), "{stdout}");
-    let sent = String::from_utf8(request.join().expect("server")).expect("UTF-8 request");
+    let sent = received_and_verified(home.path(), request);
     assert!(sent.starts_with("HEAD /bucket/key HTTP/1.1\r\n"), "{sent}");
-    let verified = sigv4(&["verify", "-"], home.path(), Some(sent.as_bytes()));
-    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
     // -I with another method or a body is refused before anything is sent.
     let out = curl_s3(home.path(), &["-I", "-X", "GET"], &url);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
@@ -261,15 +265,13 @@ fn data_raw_sends_an_at_sign_as_text() {
         None,
     );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let sent = String::from_utf8(request.join().expect("server")).expect("UTF-8 request");
+    let sent = received_and_verified(home.path(), request);
     assert!(sent.starts_with("POST / HTTP/1.1\r\n"), "{sent}");
     assert!(sent.ends_with("\r\n\r\n@MessageBody=hi&b=2"), "{sent}");
     assert_eq!(
         values(&sent, "content-type"),
         ["application/x-www-form-urlencoded"]
     );
-    let verified = sigv4(&["verify", "-"], home.path(), Some(sent.as_bytes()));
-    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
 }
 
 /// A TLS server on 127.0.0.1 with a self-signed certificate (tests/common/tls) that
@@ -342,10 +344,8 @@ fn insecure_takes_a_self_signed_certificate() {
     let out = curl_s3(home.path(), &["-k"], &url);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "secure");
-    let sent = String::from_utf8(request.join().expect("server")).expect("UTF-8 request");
+    let sent = received_and_verified(home.path(), request);
     assert!(sent.starts_with("GET /bucket/key HTTP/1.1\r\n"), "{sent}");
-    let verified = sigv4(&["verify", "-"], home.path(), Some(sent.as_bytes()));
-    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
 }
 
 /// https:// to a plain-HTTP server: rustls's "corrupt message" comes with what it means.
