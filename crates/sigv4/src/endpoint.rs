@@ -152,7 +152,7 @@ const MAX_HOST: usize = 253;
 
 /// Lower-cased, without port and trailing dot; `None` unless it is a DNS name
 /// (letters, digits, `-`, non-empty labels). IP literals fall out at the suffix step.
-fn normalize(host: &str) -> Option<String> {
+pub(crate) fn normalize(host: &str) -> Option<String> {
     let host = match host.rsplit_once(':') {
         Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
         Some(_) => return None,

@@ -20,14 +20,11 @@ fn scope_against_host(r: &SentRequest, f: &mut Vec<Finding>) {
     let (Some(auth), Some(host)) = (sent_auth(r), r.header("host")) else {
         return;
     };
-    let name = host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) {
-            h
-        } else {
-            host
-        }
-    });
-    let Some(endpoint) = crate::Endpoint::from_host(name) else {
+    // The host as the endpoint table reads it: without its port, lower-cased.
+    let Some(name) = crate::endpoint::normalize(host) else {
+        return;
+    };
+    let Some(endpoint) = crate::Endpoint::from_host(&name) else {
         return;
     };
     let [_, region, ..] = auth.scope.as_slice() else {
